@@ -1,0 +1,153 @@
+/**
+ * `citybrain` — the platform's command line: start, demo, migrate, validate.
+ * Runs straight from the checkout (bin/citybrain.mjs loads TypeScript through tsx).
+ */
+import { Command, Option } from 'commander';
+import { configVariables, createLogger, isAppError, loadConfig, type Config } from '../kernel/index.ts';
+import { openEngines, platformVersion, startPlatform } from '../app.ts';
+import { buildDemoCity } from '../modules/city/index.ts';
+import { ensureWebBuilt } from './web-build.ts';
+import { phaseProgress } from './progress.ts';
+import { validateCommand, validateKinds } from './validate.ts';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+function envHelp(): string {
+  return (
+    '\nEnvironment:\n' +
+    configVariables()
+      .map((v) => `  ${v.env.padEnd(24)} ${v.description.replace(/^[A-Z_]+: /, '')}${v.default !== undefined ? ` (default ${JSON.stringify(v.default)})` : ''}`)
+      .join('\n')
+  );
+}
+
+/** Turn a failure into one clear line and an exit code (2 = bad configuration or usage). */
+function fail(e: unknown): never {
+  if (isAppError(e)) {
+    err(`citybrain: ${e.message}`);
+    process.exit(e.kind === 'invalid' ? 2 : 1);
+  }
+  const code = (e as { code?: string }).code;
+  if (code === 'EADDRINUSE') {
+    const { address, port } = e as { address?: string; port?: number };
+    err(`citybrain: ${address ?? ''}:${port ?? ''} is already in use — another OpenCityBrain or broker is running; set PORT (HTTP) or MQTT_PORT / MQTT_URL (MQTT)`);
+    process.exit(1);
+  }
+  if (code === 'ECONNREFUSED') {
+    err(`citybrain: cannot connect to ${(e as { address?: string }).address ?? ''}:${(e as { port?: number }).port ?? ''} — is the engine in DATABASE_URL / NATS_URL / REDIS_URL / MQTT_URL running?`);
+    process.exit(1);
+  }
+  err(`citybrain: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exit(1);
+}
+
+function parsePositiveInt(name: string) {
+  return (v: string) => {
+    if (!/^\d+$/.test(v)) throw new Error(`${name} must be a whole number, got ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('citybrain')
+    .description('OpenCityBrain 开放城市大脑 — city brain and integrated government data platform')
+    .version(platformVersion)
+    .showHelpAfterError()
+    .addHelpText('after', envHelp());
+
+  program
+    .command('start')
+    .description('start the platform: HTTP API and console, embedded engines, the demo city on first start')
+    .option('--port <port>', 'HTTP port (overrides PORT)', parsePositiveInt('--port'))
+    .option('--host <host>', 'HTTP bind address (overrides HOST)')
+    .option('--no-demo', 'do not build the demo city on first start')
+    .option('--no-web-build', 'do not (re)build the web console even if it is stale')
+    .addHelpText('after', envHelp())
+    .action(async (opts: { port?: number; host?: string; demo: boolean; webBuild: boolean }) => {
+      try {
+        if (opts.webBuild) await ensureWebBuilt(err);
+        const progress = phaseProgress();
+        const platform = await startPlatform({
+          port: opts.port,
+          host: opts.host,
+          buildDemo: opts.demo,
+          waitForDemo: false,
+          onDemoProgress: (p) => progress.update(p),
+        });
+        out(`OpenCityBrain ${platformVersion} — console: ${platform.url}/  API docs: ${platform.url}/docs`);
+        out(`engines: database=${platform.db.engine} bus=${platform.bus.engine} mqtt=${platform.mqtt.mode}${platform.mqtt.port ? ` (port ${platform.mqtt.port})` : ''} cache=${platform.rateLimiter.engine}`);
+        void platform.demoReady.then(() => progress.stop(), () => progress.stop());
+        let signals = 0;
+        const shutdown = (signal: string) => {
+          if (++signals > 1) process.exit(1);
+          err(`${signal}: shutting down…`);
+          platform.stop().then(
+            () => process.exit(0),
+            (e: unknown) => fail(e),
+          );
+        };
+        process.on('SIGINT', () => shutdown('SIGINT'));
+        process.on('SIGTERM', () => shutdown('SIGTERM'));
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
+    .command('demo')
+    .description('build the deterministic demo city (聊城 Liaocheng, 371500) into the database')
+    .addOption(new Option('--people <n>', 'number of residents (up to the real 6 000 000)').argParser(parsePositiveInt('--people')))
+    .addOption(new Option('--seed <n>', 'random seed; the same seed and size give the same city').argParser(parsePositiveInt('--seed')))
+    .option('--force', 'rebuild even if a city of this size and seed exists')
+    .addHelpText('after', envHelp())
+    .action(async (opts: { people?: number; seed?: number; force?: boolean }) => {
+      try {
+        const config = loadConfig(process.env, { demoPeople: opts.people, demoSeed: opts.seed } as Partial<Config>);
+        const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+        const { db } = await openEngines(config, logger);
+        const progress = phaseProgress();
+        const started = Date.now();
+        const result = await buildDemoCity(db, { people: config.demoPeople, seed: config.demoSeed, force: opts.force ?? false }, (p) => progress.update(p));
+        progress.stop();
+        const seconds = (Date.now() - started) / 1000;
+        if (result.reused) out(`demo city already built (${result.people} people, seed ${result.seed}); use --force to rebuild`);
+        else out(`demo city built: ${result.people} people, seed ${result.seed}, ${result.rows} rows in ${seconds.toFixed(1)} s (${Math.round(result.rows / seconds)} rows/s) on ${db.engine}`);
+        await db.close();
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit')
+    .addHelpText('after', envHelp())
+    .action(async () => {
+      try {
+        const config = loadConfig();
+        const logger = createLogger({ level: 'warn' });
+        const { db, applied } = await openEngines(config, logger);
+        out(applied.length === 0 ? `database (${db.engine}) is up to date` : applied.map((m) => `applied ${m.module}/${m.name}`).join('\n'));
+        await db.close();
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
+    .command('validate')
+    .description('check a resident ID number (id), unified social credit code (uscc) or division code (division)')
+    .argument('<kind>', `one of: ${validateKinds.join(', ')}`)
+    .argument('<value>', 'the value to check')
+    .addHelpText('after', '\nExit status: 0 valid, 1 invalid (the reason is printed), 2 bad usage.\nExample: citybrain validate id 11010519491231002X')
+    .action(async (kind: string, value: string) => {
+      const r = await validateCommand(kind, value);
+      (r.ok ? out : err)(r.text);
+      process.exit(r.exitCode);
+    });
+
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -40,7 +40,7 @@ module.exports = {
       name: 'kernel-and-platform-through-index-only',
       severity: 'error',
       from: { path: '^src/(modules|flows|cli)/' },
-      to: { path: '^src/(kernel|platform)/([^/]+/)?', pathNot: ['^src/(kernel|platform)/index\\.ts$', '^src/(kernel|platform)/[^/]+/index\\.ts$'] },
+      to: { path: '^src/(kernel|platform)/', pathNot: ['^src/(kernel|platform)/index\\.ts$', '^src/(kernel|platform)/[^/]+/index\\.ts$'] },
     },
     { name: 'no-test-imports-in-src', severity: 'error', from: { path: '^src/', pathNot: '\\.test\\.ts$' }, to: { path: '(\\.test\\.ts$|^test/)' } },
   ],

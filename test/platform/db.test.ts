@@ -34,6 +34,21 @@ forEachDatabase('database engine', {}, (ctx) => {
     expect(rows[0]?.nulls).toBe(1);
   });
 
+  it('exports a query as COPY text and loads that text into another table unchanged', async () => {
+    const { db } = ctx;
+    await db.exec('CREATE TABLE copy_t2 (LIKE copy_t)');
+    let text = '';
+    for await (const chunk of db.copyTo('SELECT * FROM copy_t ORDER BY n')) text += chunk;
+    expect(text.split('\n').filter(Boolean)).toHaveLength(3001);
+    await db.copyFromText('copy_t2', ['n', 's', 'j', 'd', 'b'], (async function* () {
+      yield text;
+    })());
+    const { rows } = await db.query<{ diff: number }>(
+      'SELECT count(*)::int diff FROM ((SELECT * FROM copy_t EXCEPT SELECT * FROM copy_t2) UNION ALL (SELECT * FROM copy_t2 EXCEPT SELECT * FROM copy_t)) d',
+    );
+    expect(rows[0]?.diff).toBe(0);
+  });
+
   it('refuses an identifier that is not a plain name in COPY', async () => {
     async function* one() {
       yield [[1]];

@@ -6,7 +6,7 @@ import { copyStatement, encodeCopyRows } from './copy-text.ts';
 
 function wrap(q: PGlite | Transaction): Queryable {
   return {
-    async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    query: async <T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> => {
       const r = await q.query<T>(sql, params as unknown[] | undefined);
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
     },
@@ -39,6 +39,14 @@ export async function openPglite(dataDir: string): Promise<Database> {
         n += rows.length;
       }
       return n;
+    },
+    async copyFromText(table: string, columns: readonly string[], chunks: AsyncIterable<string>) {
+      const sql = copyStatement(table, columns, "'/dev/blob'");
+      for await (const text of chunks) if (text.length > 0) await db.query(sql, [], { blob: new Blob([text]) });
+    },
+    async *copyTo(select: string) {
+      const r = await db.query(`COPY (${select}) TO '/dev/blob'`);
+      if (r.blob) yield await r.blob.text();
     },
     async ping() {
       await db.query('SELECT 1');

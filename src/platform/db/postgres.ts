@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
-import { from as copyFromStream } from 'pg-copy-streams';
+import { from as copyFromStream, to as copyToStream } from 'pg-copy-streams';
 import type { Cell, Database, Queryable, QueryResult } from './types.ts';
 import { copyStatement, encodeCopyRows } from './copy-text.ts';
 
@@ -14,7 +14,7 @@ pg.types.setTypeParser(20, (v) => {
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    query: async <T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> => {
       const r = await client.query(sql, params as unknown[] | undefined);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
     },
@@ -67,6 +67,24 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
         client.release();
       }
       return n;
+    },
+    async copyFromText(table: string, columns: readonly string[], chunks: AsyncIterable<string>) {
+      const client = await pool.connect();
+      try {
+        await pipeline(Readable.from(chunks), client.query(copyFromStream(copyStatement(table, columns, 'STDIN'))));
+      } finally {
+        client.release();
+      }
+    },
+    async *copyTo(select: string) {
+      const client = await pool.connect();
+      try {
+        const stream = client.query(copyToStream(`COPY (${select}) TO STDOUT`));
+        stream.setEncoding('utf8');
+        for await (const chunk of stream) yield chunk as string;
+      } finally {
+        client.release();
+      }
     },
     async ping() {
       await pool.query('SELECT 1');

@@ -8,7 +8,7 @@ export interface QueryResult<T> {
 
 /** Something that runs parameterised SQL: the database itself or an open transaction. */
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  query: <T = Record<string, unknown>>(sql: string, params?: readonly unknown[]) => Promise<QueryResult<T>>;
 }
 
 export type DatabaseEngine = 'pglite' | 'postgres';
@@ -28,6 +28,13 @@ export interface Database extends Queryable {
    * COPY statement, so memory stays bounded by the batch size. Returns the number of rows loaded.
    */
   copyFrom(table: string, columns: readonly string[], batches: AsyncIterable<readonly (readonly Cell[])[]>): Promise<number>;
+  /** Bulk-load already-encoded COPY text (tab-separated, `\\N` for NULL), one chunk of whole lines at a time. */
+  copyFromText(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
+  /**
+   * Stream the result of a SELECT as COPY text. On PostgreSQL it streams; on PGlite the result is
+   * produced as one blob, so keep PGlite exports to what fits in memory.
+   */
+  copyTo(select: string): AsyncIterable<string>;
   /** Cheap liveness probe for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -26,6 +26,8 @@ import {
 import { createMqttEngine, type MqttEngine } from './platform/mqtt/index.ts';
 import { buildDemoCity, createCityModule, type CityModule, type DemoBuildProgress } from './modules/city/index.ts';
 
+export { buildDemoCity };
+
 const packageJson = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** The platform's version, from package.json. */
@@ -33,6 +35,12 @@ export const platformVersion = packageJson.version;
 
 /** Where the built web console lives (Vite output). */
 export const webDistDir = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+function mqttReady(mqtt: MqttEngine): Promise<void> {
+  if (mqtt.mode === 'external' && mqtt.stats().clients === 0) return Promise.reject(new Error('not connected to the MQTT broker'));
+  if (mqtt.mode === 'embedded' && mqtt.port === undefined) return Promise.reject(new Error('embedded broker is not listening'));
+  return Promise.resolve();
+}
 
 export interface PlatformOptions extends Partial<Config> {
   env?: NodeJS.ProcessEnv;
@@ -87,7 +95,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   try {
     const { db, modules } = await openEngines(config, logger, clock);
     cleanups.push(() => db.close());
-    const bus = await openBus({ natsUrl: config.natsUrl, logger });
+    const bus = await openBus({ natsUrl: config.natsUrl, logger, prefix: config.busNamespace, stream: config.busNamespace.toUpperCase() });
     cleanups.push(() => bus.close());
     const relay = startOutboxRelay(db, bus, logger);
     cleanups.push(async () => {
@@ -106,7 +114,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     http.register(
       opsRoutes({
         metrics,
-        checks: { database: () => db.ping(), bus: () => bus.ping(), mqtt: () => mqtt.ping(), cache: () => rateLimiter.ping() },
+        checks: { database: () => db.ping(), bus: () => bus.ping(), mqtt: () => mqttReady(mqtt), cache: () => rateLimiter.ping() },
         info: {
           name: 'OpenCityBrain',
           version: platformVersion,

@@ -2,13 +2,16 @@
  * `citybrain` — the platform's command line: start, demo, migrate, validate.
  * Runs straight from the checkout (bin/citybrain.mjs loads TypeScript through tsx).
  */
+import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { configVariables, createLogger, isAppError, loadConfig, type Config } from '../kernel/index.ts';
-import { openEngines, platformVersion, startPlatform } from '../app.ts';
-import { buildDemoCity } from '../modules/city/index.ts';
+import { configVariables, createLogger, isAppError, loadConfig } from '../kernel/index.ts';
 import { ensureWebBuilt } from './web-build.ts';
 import { phaseProgress } from './progress.ts';
 import { validateCommand, validateKinds } from './validate.ts';
+
+// The engines and modules load only for the commands that use them, so `validate` and `--help` stay quick.
+const loadApp = () => import('../app.ts');
+const platformVersion = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -67,6 +70,7 @@ export function buildProgram(): Command {
     .action(async (opts: { port?: number; host?: string; demo: boolean; webBuild: boolean }) => {
       try {
         if (opts.webBuild) await ensureWebBuilt(err);
+        const { startPlatform } = await loadApp();
         const progress = phaseProgress();
         const platform = await startPlatform({
           port: opts.port,
@@ -103,8 +107,9 @@ export function buildProgram(): Command {
     .addHelpText('after', envHelp())
     .action(async (opts: { people?: number; seed?: number; force?: boolean }) => {
       try {
-        const config = loadConfig(process.env, { demoPeople: opts.people, demoSeed: opts.seed } as Partial<Config>);
+        const config = loadConfig(process.env, { demoPeople: opts.people, demoSeed: opts.seed });
         const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+        const { openEngines, buildDemoCity } = await loadApp();
         const { db } = await openEngines(config, logger);
         const progress = phaseProgress();
         const started = Date.now();
@@ -127,6 +132,7 @@ export function buildProgram(): Command {
       try {
         const config = loadConfig();
         const logger = createLogger({ level: 'warn' });
+        const { openEngines } = await loadApp();
         const { db, applied } = await openEngines(config, logger);
         out(applied.length === 0 ? `database (${db.engine}) is up to date` : applied.map((m) => `applied ${m.module}/${m.name}`).join('\n'));
         await db.close();

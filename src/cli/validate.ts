@@ -11,7 +11,7 @@ export interface ValidateOutcome {
 
 function describe(value: Record<string, unknown>): string {
   return Object.entries(value)
-    .map(([k, v]) => `  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join('\n');
 }
 

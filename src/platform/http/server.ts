@@ -42,8 +42,8 @@ export interface HttpServerOptions {
 const webPaths = /^\/(console(\/.*)?|screen(\/.*)?|open(\/.*)?|m(\/.*)?)?$/;
 
 export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp> {
-  const app = Fastify({
-    loggerInstance: opts.logger as FastifyBaseLogger,
+  const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger>({
+    loggerInstance: opts.logger,
     disableRequestLogging: true,
     bodyLimit: opts.bodyLimitBytes ?? 10 * 1024 * 1024,
     genReqId: (req) => {

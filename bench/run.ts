@@ -1,0 +1,20 @@
+/**
+ * `npm run bench [-- <suite>] [--people N]` — runs the named benchmark suite (all by default).
+ * Each suite prints its figures next to the ceiling of the engine underneath, measured in the same run.
+ */
+import { benchCity } from './city.ts';
+
+const suites: Record<string, () => Promise<void>> = {
+  city: benchCity,
+};
+
+const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1] ?? '').startsWith('--'));
+const names = wanted.length > 0 ? wanted : Object.keys(suites);
+for (const name of names) {
+  const suite = suites[name];
+  if (!suite) {
+    process.stderr.write(`unknown benchmark ${JSON.stringify(name)}; suites: ${Object.keys(suites).join(', ')}\n`);
+    process.exit(2);
+  }
+  await suite();
+}

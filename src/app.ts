@@ -95,7 +95,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   try {
     const { db, modules } = await openEngines(config, logger, clock);
     cleanups.push(() => db.close());
-    const bus = await openBus({ natsUrl: config.natsUrl, logger, prefix: config.busNamespace, stream: config.busNamespace.toUpperCase() });
+    const bus = await openBus({ natsUrl: config.natsUrl, logger, prefix: config.namespace, stream: config.namespace.toUpperCase() });
     cleanups.push(() => bus.close());
     const relay = startOutboxRelay(db, bus, logger);
     cleanups.push(async () => {
@@ -104,7 +104,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     const rateLimiter = await openRateLimiter(config);
     cleanups.push(() => rateLimiter.close());
-    const mqtt = createMqttEngine({ url: config.mqttUrl, port: config.mqttPort, host: config.mqttHost, clientId: `citybrain-${config.nodeId}`, logger });
+    const mqtt = createMqttEngine({ url: config.mqttUrl, port: config.mqttPort, host: config.mqttHost, clientId: `${config.namespace}-${config.nodeId}`, shareGroup: config.namespace, logger });
     await mqtt.start();
     cleanups.push(() => mqtt.close());
 

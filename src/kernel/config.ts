@@ -24,7 +24,7 @@ const ConfigSchema = Type.Object({
   demoPeople: Type.Integer({ minimum: 100, maximum: 20_000_000, default: 100_000, description: 'CITYBRAIN_DEMO_PEOPLE: size of the demo city built on first start' }),
   demoSeed: Type.Integer({ minimum: 0, default: 371500, description: 'CITYBRAIN_DEMO_SEED: seed of the deterministic demo city' }),
   rateLimitPerMinute: Type.Integer({ minimum: 1, default: 1200, description: 'RATE_LIMIT_PER_MINUTE: API requests per client address per minute' }),
-  busNamespace: Type.String({ pattern: '^[a-z][a-z0-9_]{0,30}$', default: 'citybrain', description: 'CITYBRAIN_BUS_NAMESPACE: NATS subject prefix and stream name, so several platforms can share one NATS' }),
+  namespace: Type.String({ pattern: '^[a-z][a-z0-9_]{0,30}$', default: 'citybrain', description: 'CITYBRAIN_NAMESPACE: NATS stream and subject prefix and MQTT shared-subscription group, so several platforms can share one NATS and one broker' }),
   nodeId: Type.String({ minLength: 1, default: 'node-1', description: 'CITYBRAIN_NODE_ID: names this API node (MQTT session, bus consumers)' }),
 });
 
@@ -44,7 +44,7 @@ const envNames: Record<keyof Config, string> = {
   demoPeople: 'CITYBRAIN_DEMO_PEOPLE',
   demoSeed: 'CITYBRAIN_DEMO_SEED',
   rateLimitPerMinute: 'RATE_LIMIT_PER_MINUTE',
-  busNamespace: 'CITYBRAIN_BUS_NAMESPACE',
+  namespace: 'CITYBRAIN_NAMESPACE',
   nodeId: 'CITYBRAIN_NODE_ID',
 };
 

@@ -31,7 +31,7 @@ export async function testPlatformOptions(opts: { demoPeople?: number } = {}): P
       demoPeople: opts.demoPeople ?? 2000,
       logLevel: 'silent',
       nodeId: `test-${tag}`,
-      busNamespace: `t${tag}`,
+      namespace: `t${tag}`,
     },
     async dispose() {
       await scratch?.drop();

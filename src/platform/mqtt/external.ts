@@ -1,0 +1,178 @@
+import { hostname } from 'node:os';
+import { connect, type IPublishPacket, type IStream, type MqttClient } from 'mqtt';
+import { Dispatcher, InOrder } from './dispatch.ts';
+import { mqttError } from './errors.ts';
+import type { MqttEngine, MqttEngineOptions, MqttLimits, MqttMessage } from './types.ts';
+
+/**
+ * mqtt.js runs `handleMessage` one message at a time and sends the PUBACK when its callback is
+ * called without an error; called with an error it sends nothing and goes on with the next
+ * message (lib/handlers/publish.js). We use that to run handlers concurrently and send each
+ * PUBACK ourselves once the message is stored.
+ */
+const ackDeferred = new Error('PUBACK deferred until the message is stored');
+
+/**
+ * PUBACK with Remaining Length 2: success, no properties (MQTT 5 §3.4.2.1, same bytes in 3.1.1).
+ * Written in one call on the connection the PUBLISH came from, so it cannot split another packet.
+ */
+function puback(messageId: number): Buffer {
+  return Buffer.from([0x40, 0x02, messageId >> 8, messageId & 0xff]);
+}
+
+/**
+ * Client of an external broker (Mosquitto, EMQX): persistent MQTT 5 session (fixed client id,
+ * `clean: false`, session expiry) so messages not acknowledged before a crash are redelivered,
+ * and shared subscriptions so the nodes of one group split the load. Receive Maximum tells the
+ * broker how many unacknowledged QoS 1 messages we take at once.
+ */
+export function createExternalEngine(url: string, opts: MqttEngineOptions, limits: MqttLimits): MqttEngine {
+  const log = opts.logger.child({ component: 'mqtt', mode: 'external' });
+  const dispatcher = new Dispatcher(limits, log);
+  const { counters } = dispatcher;
+  const shareGroup = opts.shareGroup ?? 'citybrain';
+  const clientId = opts.clientId ?? `citybrain-${hostname()}`;
+  const pending = new WeakMap<IStream, InOrder>();
+  const subscribed = new Set<string>();
+  let client: MqttClient | undefined;
+  let closing = false;
+  let closed: Promise<void> | undefined;
+
+  const shared = (filter: string): string => `$share/${shareGroup}/${filter}`;
+
+  async function subscribe(mqtt: MqttClient, filter: string): Promise<void> {
+    if (subscribed.has(filter)) return;
+    const granted = await mqtt.subscribeAsync(shared(filter), { qos: 1 });
+    const refused = granted.find((g) => g.qos > 2);
+    if (refused) throw mqttError('mqtt_subscribe_refused', `broker refused subscription ${shared(filter)} (reason ${refused.qos})`);
+    subscribed.add(filter);
+  }
+
+  /** The broker redelivers an unacknowledged message only when the session resumes: reconnect. */
+  function redeliver(mqtt: MqttClient, stream: IStream, reason: string): void {
+    if (closing || mqtt.stream !== stream || stream.destroyed) return;
+    dispatcher.warn(`reconnect_${reason}`, { reason }, 'mqtt message not stored; reconnecting so the broker redelivers it');
+    stream.destroy();
+  }
+
+  function onMessage(mqtt: MqttClient, packet: IPublishPacket, callback: (error?: Error) => void): void {
+    const handlers = dispatcher.match(packet.topic);
+    if (handlers.length > 0) counters.received++;
+    const msg: MqttMessage = {
+      topic: packet.topic,
+      payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+      qos: packet.qos,
+      dup: packet.dup ?? false,
+    };
+    if (packet.qos === 0) {
+      if (handlers.length > 0 && (closing || !dispatcher.dispatch(msg, handlers, () => undefined))) {
+        counters.refused++;
+        dispatcher.warn('refused_qos0', { topic: packet.topic, refused: counters.refused }, closing ? 'mqtt QoS 0 message refused: shutting down' : 'mqtt QoS 0 message refused: handler queue full');
+      }
+      return callback();
+    }
+    // Subscriptions are QoS 1, so the broker sends at most QoS 1.
+    const stream = mqtt.stream;
+    const messageId = packet.messageId ?? 0;
+    if (handlers.length === 0 || closing) {
+      // Left unacknowledged: the broker keeps it in this node's session and redelivers it later.
+      if (!closing) dispatcher.warn('no_consumer', { topic: packet.topic }, 'mqtt message without a consumer left unacknowledged');
+      return callback(ackDeferred);
+    }
+    let order = pending.get(stream);
+    if (!order) pending.set(stream, (order = new InOrder()));
+    const complete = order.reserve();
+    const accepted = dispatcher.dispatch(msg, handlers, (error) =>
+      complete(() => {
+        if (error) return redeliver(mqtt, stream, 'handler_failed');
+        // An ack on a newer connection could hit another message with the same id: skip it, the
+        // broker redelivers this one (at least once).
+        if (mqtt.stream === stream && !stream.destroyed) stream.write(puback(messageId));
+      }),
+    );
+    if (!accepted) {
+      complete(() => redeliver(mqtt, stream, 'queue_full'));
+    }
+    callback(ackDeferred);
+  }
+
+  return {
+    mode: 'external',
+    port: undefined,
+
+    async start() {
+      if (client) return;
+      const mqtt = connect(url, {
+        manualConnect: true,
+        clientId,
+        clean: false,
+        protocolVersion: 5,
+        properties: {
+          sessionExpiryInterval: opts.sessionExpirySeconds ?? 86_400,
+          receiveMaximum: Math.min(limits.maxInFlight, 65_535),
+          maximumPacketSize: limits.maxPacketBytes,
+        },
+        connectTimeout: limits.connectTimeoutMs,
+        reconnectPeriod: 1_000,
+      });
+      mqtt.handleMessage = (packet, callback) => onMessage(mqtt, packet, callback);
+      mqtt.on('error', (err) => log.warn({ err: err.message }, 'mqtt client error'));
+      mqtt.on('offline', () => log.warn('mqtt broker link down; reconnecting'));
+      mqtt.on('connect', (connack) => log.info({ url, clientId, sessionPresent: connack.sessionPresent }, 'mqtt connected to broker'));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('timed out')), limits.connectTimeoutMs);
+          mqtt.once('connect', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          mqtt.once('error', (err) => {
+            clearTimeout(timer);
+            reject(err);
+          });
+          mqtt.connect();
+        });
+        client = mqtt;
+        for (const filter of dispatcher.filters) await subscribe(mqtt, filter);
+      } catch (err) {
+        client = undefined;
+        await mqtt.endAsync(true);
+        throw mqttError('mqtt_connect_failed', `cannot connect to MQTT broker ${url}`, err);
+      }
+    },
+
+    async consume(topicFilter, handler) {
+      dispatcher.add(topicFilter, handler);
+      if (client) await subscribe(client, topicFilter);
+    },
+
+    async publish(topic, payload, publishOpts) {
+      if (!client || closing) throw mqttError(closing ? 'mqtt_closed' : 'mqtt_not_started', 'mqtt engine is not running');
+      try {
+        await client.publishAsync(topic, payload, { qos: publishOpts?.qos ?? 0, retain: publishOpts?.retain ?? false });
+      } catch (err) {
+        throw mqttError('mqtt_publish_failed', `publish to ${topic} failed`, err);
+      }
+      counters.published++;
+    },
+
+    stats() {
+      return { mode: 'external', clients: client?.connected ? 1 : 0, ...counters, inFlight: dispatcher.inFlight, queued: dispatcher.queued };
+    },
+
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        const mqtt = client;
+        if (!mqtt) return;
+        // The subscriptions stay in the session: while this node is away the broker queues its share
+        // of the messages (up to its own limits) instead of dropping them when no node is subscribed.
+        const drained = await dispatcher.drain(limits.closeTimeoutMs);
+        if (!drained) log.warn({ inFlight: dispatcher.inFlight, queued: dispatcher.queued }, 'mqtt close: handlers still running after timeout; closing anyway');
+        await mqtt.endAsync(!drained);
+        log.info('mqtt broker link closed');
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import type { Logger } from '../../kernel/index.ts';
+
+/** A PUBLISH received from a device (embedded broker) or from the external broker. */
+export type MqttMessage = {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  /** The broker or device may have sent this message before (redelivery): handlers must be idempotent. */
+  dup: boolean;
+  /** Client id of the publishing device; embedded mode only. */
+  clientId?: string;
+  /** Principal returned by `authenticate` for the publishing device; embedded mode only. */
+  principal?: string;
+};
+
+/** Stores a message; resolves only once it is durably stored. A rejection means "not stored". */
+export type MqttHandler = (msg: MqttMessage) => Promise<void>;
+
+/** Checks a device's CONNECT credentials (embedded mode). `principal` is passed to the authorize hooks. */
+export type MqttAuthenticate = (
+  clientId: string,
+  username: string | undefined,
+  password: Buffer | undefined,
+) => Promise<{ ok: true; principal: string } | { ok: false }>;
+
+/** Whether `principal` may publish to (or subscribe to) `topic`; synchronous so it stays cheap per message. */
+export type MqttAuthorize = (principal: string, topic: string) => boolean;
+
+/** Bounds that keep memory and work finite under overload. */
+export type MqttLimits = {
+  /** Handler calls running at once. */
+  maxInFlight: number;
+  /** Messages waiting for a handler slot, all clients together. */
+  maxQueued: number;
+  /** Messages of one device connection being handled or waiting (embedded). */
+  maxPendingPerClient: number;
+  /** Largest MQTT packet accepted, fixed header included. */
+  maxPacketBytes: number;
+  /** Open device connections (embedded). */
+  maxConnections: number;
+  /** Time for a new connection to send CONNECT (embedded) or to get CONNACK (external). */
+  connectTimeoutMs: number;
+  /** A handler call not settled after this long counts as failed: the message is not acknowledged. */
+  handlerTimeoutMs: number;
+  /** Time `close()` waits for running handlers before closing anyway. */
+  closeTimeoutMs: number;
+};
+
+export type MqttStats = {
+  mode: MqttMode;
+  /** Connected devices (embedded); 1 while the link to the external broker is up, else 0 (external). */
+  clients: number;
+  /** Messages that matched a consumer. */
+  received: number;
+  /** Messages whose handlers resolved (stored; QoS 1 acknowledged). */
+  handled: number;
+  /** Messages whose handler rejected or timed out (QoS 1: not acknowledged, will be redelivered). */
+  failed: number;
+  /** QoS 0 messages not handed to a handler because a bound was reached. */
+  refused: number;
+  /** Publishes refused by `authorizePublish` (the device is disconnected, as MQTT 3.1.1 requires). */
+  unauthorized: number;
+  /** Device connections closed by a limit: pending messages, queue full, packet too large. */
+  droppedClients: number;
+  /** Connections refused: `maxConnections` reached or bad credentials. */
+  rejectedConnections: number;
+  /** Messages sent through `publish`. */
+  published: number;
+  /** Handler calls running now. */
+  inFlight: number;
+  /** Messages waiting for a handler slot now. */
+  queued: number;
+};
+
+export type MqttMode = 'embedded' | 'external';
+
+/** The platform's MQTT engine: an embedded Aedes broker or a client of an external broker. */
+export interface MqttEngine {
+  readonly mode: MqttMode;
+  /** Actual listening port (embedded, after `start`). */
+  readonly port: number | undefined;
+  /** Listen (embedded) or connect and subscribe (external). */
+  start(): Promise<void>;
+  /**
+   * Hand messages whose topic matches `topicFilter` (MQTT wildcards `+`, `#`) to `handler`.
+   * QoS 1 messages are acknowledged only after every matching handler resolved; a rejection leaves
+   * the message unacknowledged so it is redelivered (at least once). External mode subscribes with
+   * a shared subscription, so nodes in the same share group split the messages; register consumers
+   * before `start` so a resumed session's backlog finds its handler.
+   */
+  consume(topicFilter: string, handler: MqttHandler): Promise<void>;
+  /** Publish from the platform (e.g. a command to a device); bypasses the authorize hooks. */
+  publish(topic: string, payload: Buffer | string, opts?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
+  stats(): MqttStats;
+  /** Stop taking messages, wait for running handlers (up to `closeTimeoutMs`), then close. */
+  close(): Promise<void>;
+}
+
+export type MqttEngineOptions = {
+  /** External broker (`mqtt://…`, `mqtts://…`); when absent an embedded broker is started. */
+  url?: string | undefined;
+  /** Embedded: bind address (default 127.0.0.1) and port (default 1883; 0 = any free port). */
+  host?: string;
+  port?: number;
+  /** External: session client id, fixed per node so a restart resumes its session (default `citybrain-<hostname>`). */
+  clientId?: string;
+  /** External: shared-subscription group; nodes in one group split the messages (default `citybrain`). */
+  shareGroup?: string;
+  /** External: how long the broker keeps this node's session and unacknowledged messages while it is away (default 1 day). */
+  sessionExpirySeconds?: number;
+  logger: Logger;
+  limits?: Partial<MqttLimits>;
+  /** Embedded: called on CONNECT; without it every client is accepted and its principal is its client id. */
+  authenticate?: MqttAuthenticate;
+  /** Embedded: called for every device PUBLISH; `false` disconnects the device. */
+  authorizePublish?: MqttAuthorize;
+  /** Embedded: called for every device SUBSCRIBE filter; `false` refuses that filter (SUBACK 0x80). */
+  authorizeSubscribe?: MqttAuthorize;
+};

@@ -1,0 +1,202 @@
+// The demo city built into each supported database: deterministic, valid identifiers,
+// consistent references, coordinates inside the districts, and counts that match the tables.
+import { beforeAll, expect, it } from 'vitest';
+import { createLogger, fixedClock } from '../../src/kernel/index.ts';
+import { parseResidentId, parseUscc } from '../../src/kernel/ids/index.ts';
+import { buildDemoCity, cityMigrations, createCityModule, type CityService, type CitySummary, type DemoBuildProgress, type DemoBuildResult } from '../../src/modules/city/index.ts';
+import type { Database } from '../../src/platform/index.ts';
+import { forEachDatabase } from '../support/databases.ts';
+import { catalogOf, cityChecksum, pointInDistrict } from './support.ts';
+
+const PEOPLE = 3_000;
+const SEED = 7;
+const clock = fixedClock('2026-03-01T08:00:00Z');
+// The rows of the 3 000-people city with seed 7, on every engine and machine. Update it only
+// when the generator or the division data change on purpose (then say so in the CHANGELOG).
+const PINNED_CHECKSUM = [
+  'city_divisions:2553:09728c1419e6ba0cd8bfb3b67040f82d',
+  'city_grids:2408:19a006951424c872cc3ae37c40877897',
+  'city_households:2229:1456b0452e6ea44659846adf89ebb0a2',
+  'city_residents:3000:f7e247262894b1ede8b60a2f004022c0',
+  'city_enterprises:100:14150429596b9ea246790e1647f247db',
+  'city_district_stats:2553:03dae9025dcf8ff0f7cdaf6260e6dbc7',
+].join(' ');
+
+forEachDatabase('demo city', { migrations: [cityMigrations] }, (ctx) => {
+  let service: CityService;
+  let first: DemoBuildResult;
+  let checksum: string;
+  let migratedCatalog: string[];
+  let before: CitySummary;
+  const progress: DemoBuildProgress[] = [];
+  const db = (): Database => ctx.db;
+  const rows = async <T>(sql: string): Promise<T[]> => (await db().query<T>(sql)).rows;
+  const count = async (table: string): Promise<number> => (await rows<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n ?? -1;
+
+  beforeAll(async () => {
+    service = createCityModule({ db: db(), logger: createLogger({ level: 'silent' }), clock }).service;
+    migratedCatalog = await catalogOf(db());
+    before = await service.summary();
+    first = await buildDemoCity(db(), { people: PEOPLE, seed: SEED, clock }, (p) => progress.push(p));
+    checksum = await cityChecksum(db());
+  });
+
+  it('answers zeros before a build and reports every phase while building', () => {
+    expect(before).toMatchObject({ population: 0, households: 0, enterprises: 0, grids: 0, builtAt: null });
+    expect(before.districts.map((d) => [d.name, d.population])).toEqual([
+      ['东昌府区', 0], ['茌平区', 0], ['阳谷县', 0], ['莘县', 0], ['东阿县', 0], ['冠县', 0], ['高唐县', 0], ['临清市', 0],
+    ]);
+    expect(first).toMatchObject({ people: PEOPLE, seed: SEED, reused: false, referenceDate: '2026-01-01' });
+    expect(first.tables.residents).toBe(PEOPLE);
+    expect(new Set(progress.map((p) => p.phase))).toEqual(new Set(['divisions', 'residents', 'enterprises', 'grids', 'indexes', 'stats']));
+    expect(progress.at(-1)).toEqual({ phase: 'stats', done: progress.at(-1)?.total, total: progress.at(-1)?.total });
+  });
+
+  it('builds byte-identical rows for the same seed and size on every engine', () => {
+    expect(checksum).toBe(PINNED_CHECKSUM);
+  });
+
+  it('holds the real divisions of 聊城市: 8 districts, their towns and villages', async () => {
+    const levels = await rows<{ level: string; n: number }>('SELECT level, count(*)::int AS n FROM city_divisions GROUP BY level ORDER BY level');
+    expect(Object.fromEntries(levels.map((l) => [l.level, l.n]))).toMatchObject({ city: 1, county: 8 });
+    expect(levels.find((l) => l.level === 'town')?.n).toBeGreaterThan(100);
+    expect(levels.find((l) => l.level === 'village')?.n).toBeGreaterThan(2000);
+    const orphans = await rows('SELECT d.code FROM city_divisions d LEFT JOIN city_divisions p ON p.code = d.parent_code WHERE d.level <> \'city\' AND p.code IS NULL');
+    expect(orphans).toEqual([]);
+  });
+
+  it('gives every resident a valid ID whose division is the district and whose birth date is the birth_date', async () => {
+    const residents = await rows<{ id_number: string; sex: string; birth_date: string; district_code: string }>(
+      'SELECT id_number, sex, birth_date::text AS birth_date, district_code FROM city_residents',
+    );
+    expect(residents).toHaveLength(PEOPLE);
+    const wrong = residents.filter((r) => {
+      const p = parseResidentId(r.id_number);
+      return !p.ok || p.value.divisionCode !== r.district_code || p.value.birthDate !== r.birth_date || p.value.sex !== r.sex;
+    });
+    expect(wrong).toEqual([]);
+    const phones = await rows<{ phone: string }>('SELECT phone FROM city_residents WHERE phone IS NOT NULL');
+    expect(new Set(phones.map((p) => p.phone)).size).toBe(phones.length);
+    expect(phones.filter((p) => !/^1[3-9]\d{9}$/.test(p.phone))).toEqual([]);
+  });
+
+  it('keeps households whole: sizes match members, one head each, members in the household village', async () => {
+    const bad = await rows(`
+      SELECT h.id FROM city_households h JOIN city_residents r ON r.household_id = h.id
+      GROUP BY h.id, h.size, h.head_id_number, h.village_code
+      HAVING count(*) <> h.size OR count(*) FILTER (WHERE r.relation = 'head') <> 1
+        OR bool_or(r.relation = 'head' AND r.id_number <> h.head_id_number) OR bool_or(r.village_code <> h.village_code)
+        OR h.size NOT BETWEEN 1 AND 6`);
+    expect(bad).toEqual([]);
+  });
+
+  it('gives every enterprise a valid credit code and an adult legal representative of its district', async () => {
+    const enterprises = await rows<{ uscc: string; district_code: string; rep_district: string | null; rep_age: number | null; name: string }>(`
+      SELECT e.uscc, e.name, e.district_code, r.district_code AS rep_district,
+        extract(year FROM age(date '2026-01-01', r.birth_date))::int AS rep_age
+      FROM city_enterprises e LEFT JOIN city_residents r ON r.id_number = e.legal_rep_id`);
+    expect(Math.abs(enterprises.length - PEOPLE / 30)).toBeLessThanOrEqual(3);
+    const wrong = enterprises.filter((e) => {
+      const p = parseUscc(e.uscc);
+      return !p.ok || p.value.divisionCode !== e.district_code || e.rep_district !== e.district_code || e.rep_age === null || e.rep_age < 18 || e.rep_age > 75;
+    });
+    expect(wrong).toEqual([]);
+    expect(enterprises.filter((e) => !/^聊城市.+(区|县|市).+有限公司$/.test(e.name))).toEqual([]);
+  });
+
+  it('draws grids on villages and communities: at least one each, at most 300 households', async () => {
+    const notOnVillage = await rows(
+      "SELECT g.code FROM city_grids g LEFT JOIN city_divisions v ON v.code = g.village_code AND v.level = 'village' WHERE v.code IS NULL",
+    );
+    expect(notOnVillage).toEqual([]);
+    const villagesWithout = await rows("SELECT v.code FROM city_divisions v WHERE v.level = 'village' AND NOT EXISTS (SELECT 1 FROM city_grids g WHERE g.village_code = v.code)");
+    expect(villagesWithout).toEqual([]);
+    const mismatched = await rows(`
+      SELECT g.code FROM city_grids g LEFT JOIN (SELECT grid_code, count(*)::int AS n FROM city_households GROUP BY grid_code) h ON h.grid_code = g.code
+      WHERE coalesce(h.n, 0) <> g.households OR g.households > 300 OR g.name NOT LIKE '%第_%网格'`);
+    expect(mismatched).toEqual([]);
+  });
+
+  it('puts every coordinate inside its district', async () => {
+    const geo = await service.districtsGeoJson();
+    const points = await rows<{ what: string; district: string; lon: number; lat: number }>(`
+      SELECT 'resident:' || id_number AS what, district_code AS district, lon, lat FROM city_residents
+      UNION ALL SELECT 'household:' || id, district_code, lon, lat FROM city_households
+      UNION ALL SELECT 'enterprise:' || uscc, district_code, lon, lat FROM city_enterprises
+      UNION ALL SELECT 'grid:' || code, district_code, lon, lat FROM city_grids
+      UNION ALL SELECT 'village:' || v.code, t.parent_code, v.lon, v.lat FROM city_divisions v JOIN city_divisions t ON t.code = v.parent_code WHERE v.level = 'village'
+      UNION ALL SELECT 'town:' || code, parent_code, lon, lat FROM city_divisions WHERE level = 'town'
+      UNION ALL SELECT 'district:' || code, code, lon, lat FROM city_divisions WHERE level = 'county'`);
+    expect(points.length).toBeGreaterThan(PEOPLE * 2);
+    expect(points.filter((p) => !pointInDistrict(geo, p.district, p.lon, p.lat))).toEqual([]);
+  });
+
+  it('reports summary figures equal to the table counts', async () => {
+    const summary = await service.summary();
+    expect(summary.city).toEqual({ code: '371500', name: '聊城市' });
+    expect(summary.population).toBe(await count('city_residents'));
+    expect(summary.households).toBe(await count('city_households'));
+    expect(summary.enterprises).toBe(await count('city_enterprises'));
+    expect(summary.grids).toBe(await count('city_grids'));
+    expect(summary.builtAt).toBe(first.finishedAt);
+    expect(summary.districts).toHaveLength(8);
+    const perDistrict = await rows<{ code: string; n: number }>('SELECT district_code AS code, count(*)::int AS n FROM city_residents GROUP BY 1');
+    for (const d of summary.districts) expect(d.population).toBe(perDistrict.find((p) => p.code === d.code)?.n ?? 0);
+    const towns = await rows<{ code: string; n: number }>("SELECT parent_code AS code, count(*)::int AS n FROM city_divisions WHERE level = 'town' GROUP BY 1");
+    for (const d of summary.districts) expect(d.towns).toBe(towns.find((t) => t.code === d.code)?.n);
+  });
+
+  it('lists divisions with counts that match the tables', async () => {
+    const towns = await service.listDivisions({ parent: '371502' });
+    expect(towns.parent).toEqual({ code: '371502', name: '东昌府区', level: 'county' });
+    const populations = await rows<{ code: string; n: number }>(
+      "SELECT v.parent_code AS code, count(*)::int AS n FROM city_residents r JOIN city_divisions v ON v.code = r.village_code WHERE r.district_code = '371502' GROUP BY 1",
+    );
+    for (const t of towns.divisions) {
+      expect(t.level).toBe('town');
+      expect(t.population).toBe(populations.find((p) => p.code === t.code)?.n ?? 0);
+      expect(t.children).toBe(t.villages);
+    }
+  });
+
+  it('restores the keys and indexes of the migration after the bulk load', async () => {
+    expect(await catalogOf(db())).toEqual(migratedCatalog);
+  });
+
+  it('does no work when the same city is asked for again', async () => {
+    const calls: DemoBuildProgress[] = [];
+    const builds = await count('city_builds');
+    const again = await buildDemoCity(db(), { people: PEOPLE, seed: SEED }, (p) => calls.push(p));
+    expect(again).toMatchObject({ id: first.id, reused: true, rows: first.rows });
+    expect(calls).toEqual([]);
+    expect(await count('city_builds')).toBe(builds);
+  });
+
+  it('rebuilds identical rows with force, and different rows for another seed', async () => {
+    const forced = await buildDemoCity(db(), { people: PEOPLE, seed: SEED, force: true });
+    expect(forced.reused).toBe(false);
+    expect(forced.id).toBeGreaterThan(first.id);
+    expect(await cityChecksum(db())).toBe(checksum);
+    const other = await buildDemoCity(db(), { people: PEOPLE, seed: SEED + 1 });
+    expect(other.reused).toBe(false);
+    expect(await cityChecksum(db())).not.toBe(checksum);
+  });
+
+  it('cleans up a build that was interrupted and builds again', async () => {
+    const before = await buildDemoCity(db(), { people: PEOPLE, seed: SEED });
+    // A crash midway: the build row says 'building' and the tables are half full.
+    await db().query("UPDATE city_builds SET status = 'building', finished_at = NULL WHERE id = $1", [before.id]);
+    await db().query('DELETE FROM city_enterprises');
+    expect((await service.summary()).builtAt).toBeNull();
+    const after = await buildDemoCity(db(), { people: PEOPLE, seed: SEED });
+    expect(after.reused).toBe(false);
+    expect(await cityChecksum(db())).toBe(checksum);
+    const old = await rows<{ status: string }>(`SELECT status FROM city_builds WHERE id = ${before.id}`);
+    expect(old[0]?.status).toBe('failed');
+  });
+
+  it('refuses sizes and seeds out of range', async () => {
+    await expect(buildDemoCity(db(), { people: 0, seed: 1 })).rejects.toMatchObject({ kind: 'invalid', code: 'build_options_invalid', details: { field: 'people' } });
+    await expect(buildDemoCity(db(), { people: 10, seed: -1 })).rejects.toMatchObject({ kind: 'invalid', code: 'build_options_invalid', details: { field: 'seed' } });
+  });
+});

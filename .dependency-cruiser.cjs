@@ -33,7 +33,7 @@ module.exports = {
     {
       name: 'outside-modules-through-index-only',
       severity: 'error',
-      from: { path: '^src/(flows|cli|app\\.ts)', pathNot: '\\.test\\.ts$' },
+      from: { path: '^src/(flows/|cli/|app\\.ts|modules\\.ts)', pathNot: '\\.test\\.ts$' },
       to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
     },
     {

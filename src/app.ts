@@ -9,6 +9,7 @@ import { createLogger, loadConfig, systemClock, type Clock, type Config, type Lo
 import {
   createHttpServer,
   createMetrics,
+  createMqttEngine,
   migrate,
   openBus,
   openDatabase,
@@ -20,11 +21,12 @@ import {
   type Database,
   type HttpApp,
   type MigrationSource,
+  type MqttEngine,
   type OutboxRelay,
   type RateLimiter,
 } from './platform/index.ts';
-import { createMqttEngine, type MqttEngine } from './platform/mqtt/index.ts';
-import { buildDemoCity, createCityModule, type CityModule, type DemoBuildProgress } from './modules/city/index.ts';
+import { buildDemoCity, type DemoBuildProgress } from './modules/city/index.ts';
+import { createModules, moduleMigrations, type Modules } from './modules.ts';
 
 export { buildDemoCity };
 
@@ -62,24 +64,21 @@ export interface Platform {
   mqtt: MqttEngine;
   rateLimiter: RateLimiter;
   http: HttpApp;
-  modules: { city: CityModule };
+  modules: Modules;
   /** Settles when the demo city is built (or immediately if it was not asked for). */
   demoReady: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Every module's migrations, in dependency order (platform first). */
-export function allMigrations(modules: { city: CityModule }): MigrationSource[] {
-  return [platformMigrations, modules.city.migrations];
-}
+/** Every migration, platform first, then the modules in dependency order. */
+export const allMigrations: readonly MigrationSource[] = [platformMigrations, ...moduleMigrations];
 
-/** Open engines and apply migrations without starting a server (used by `citybrain migrate` and `demo`). */
-export async function openEngines(config: Config, logger: Logger, clock: Clock = systemClock) {
+/** Open the database and apply migrations without starting anything else (`citybrain migrate`, `demo`). */
+export async function openEngines(config: Config, logger: Logger) {
   const db = await openDatabase(config);
-  const modules = { city: createCityModule({ db, logger, clock }) };
-  const applied = await migrate(db, allMigrations(modules));
+  const applied = await migrate(db, allMigrations);
   if (applied.length > 0) logger.info({ applied: applied.map((m) => `${m.module}/${m.name}`) }, 'migrations applied');
-  return { db, modules, applied };
+  return { db, applied };
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -93,7 +92,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     }
   };
   try {
-    const { db, modules } = await openEngines(config, logger, clock);
+    const { db } = await openEngines(config, logger);
     cleanups.push(() => db.close());
     const bus = await openBus({ natsUrl: config.natsUrl, logger, prefix: config.namespace, stream: config.namespace.toUpperCase() });
     cleanups.push(() => bus.close());
@@ -105,6 +104,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const rateLimiter = await openRateLimiter(config);
     cleanups.push(() => rateLimiter.close());
     const mqtt = createMqttEngine({ url: config.mqttUrl, port: config.mqttPort, host: config.mqttHost, clientId: `${config.namespace}-${config.nodeId}`, shareGroup: config.namespace, logger });
+
+    const { modules, list } = createModules({ config, logger, clock, db, bus, relay, mqtt, rateLimiter });
+    // Modules start before the broker so their MQTT consumers exist when a resumed session's backlog arrives.
+    for (const m of list) {
+      if (!m.start) continue;
+      await m.start();
+      if (m.stop) cleanups.push(() => m.stop?.() ?? Promise.resolve());
+    }
     await mqtt.start();
     cleanups.push(() => mqtt.close());
 
@@ -123,7 +130,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         },
       }),
     );
-    await http.register(modules.city.routes, { prefix: '/api/city' });
+    for (const m of list) if (m.routes) await http.register(m.routes, { prefix: m.routePrefix ?? `/api/${m.name}` });
     await http.listen({ host: config.host, port: config.port });
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -15,3 +15,5 @@ export const platformMigrations: MigrationSource = {
   module: 'platform',
   dir: fileURLToPath(new URL('./migrations', import.meta.url)),
 };
+export * from './mqtt/index.ts';
+export type { ModuleContext, PlatformModule } from './module.ts';

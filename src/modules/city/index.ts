@@ -11,6 +11,7 @@ import { cityRoutes } from './routes.ts';
 import { type CityService, createCityService } from './service.ts';
 
 export interface CityModule {
+  name: 'city';
   service: CityService;
   /** Routes to register under `/api/city`. */
   routes: (app: HttpApp) => void;
@@ -24,7 +25,7 @@ export const cityMigrations: MigrationSource = { module: 'city', dir: fileURLToP
 /** Wire the city module onto a database. Apply `migrations` before using the service. */
 export function createCityModule(deps: { db: Database; logger: Logger; clock: Clock }): CityModule {
   const service = createCityService(deps);
-  return { service, routes: cityRoutes(service), migrations: cityMigrations };
+  return { name: 'city', service, routes: cityRoutes(service), migrations: cityMigrations };
 }
 
 export { buildDemoCity, MAX_PEOPLE, type DemoBuildOptions, type DemoBuildPhase, type DemoBuildProgress, type DemoBuildResult } from './generator/build.ts';

@@ -24,6 +24,11 @@ declare module 'fastify' {
     idempotent?: boolean;
     /** Exempt from the per-client rate limit (health probes, metrics). */
     rateLimit?: false;
+    /**
+     * The permission a caller needs, e.g. `iot.device.write` (`<module>.<resource>.<action>`), or
+     * `public` for routes anyone may call. Enforced by the identity module's access hook.
+     */
+    permission?: string;
   }
 }
 

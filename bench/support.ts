@@ -2,9 +2,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openPglite, openPostgres, type Database } from '../src/platform/index.ts';
+import { createScratchPostgres } from '../test/support/databases.ts';
 
 export function argValue(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,23 +50,14 @@ export async function scratchPglite(): Promise<BenchDatabase> {
 
 /** A throwaway database on the PostgreSQL server. */
 export async function scratchPostgres(): Promise<BenchDatabase> {
-  const name = `citybrain_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresBaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(postgresBaseUrl);
-  url.pathname = `/${name}`;
-  const db = await openPostgres(url.toString());
+  const scratch = await createScratchPostgres(postgresBaseUrl, 'citybrain_bench_');
+  const db = await openPostgres(scratch.url);
   return {
     label: 'PostgreSQL (server)',
     db,
     async dispose() {
       await db.close();
-      const c = new pg.Client({ connectionString: postgresBaseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }

@@ -21,10 +21,12 @@ export function databaseEngines(): Array<'pglite' | 'postgres'> {
 }
 
 /** Create a throwaway PostgreSQL database on the DATABASE_URL server; returns its URL and a drop function. */
-export async function createScratchPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const base = process.env.DATABASE_URL;
+export async function createScratchPostgres(
+  base: string | undefined = process.env.DATABASE_URL,
+  prefix = 'citybrain_t_',
+): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!base) throw new Error('DATABASE_URL is not set');
-  const name = `citybrain_t_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);

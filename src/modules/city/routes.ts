@@ -27,12 +27,14 @@ export function cityRoutes(service: CityService) {
   return (app: HttpApp): void => {
     app.get(
       '/summary',
-      { schema: { tags, summary: 'Totals of the city and its 8 districts (zeros before the demo city is built)', response: { 200: CitySummarySchema } } },
+      // Aggregates only: the console's home page shows them before anyone signs in.
+      { config: { permission: 'public' }, schema: { tags, summary: 'Totals of the city and its 8 districts (zeros before the demo city is built)', response: { 200: CitySummarySchema } } },
       () => service.summary(),
     );
     app.get(
       '/districts.geojson',
       {
+        config: { permission: 'public' },
         schema: {
           tags,
           summary: 'District boundaries as GeoJSON, with population, enterprises and grids',
@@ -44,17 +46,18 @@ export function cityRoutes(service: CityService) {
     );
     app.get(
       '/divisions',
-      { schema: { tags, summary: 'Divisions directly under a division, with counts', querystring: DivisionQuery, response: { 200: DivisionListSchema } } },
+      { config: { permission: 'public' }, schema: { tags, summary: 'Divisions directly under a division, with counts', querystring: DivisionQuery, response: { 200: DivisionListSchema } } },
       (request) => service.listDivisions(request.query),
     );
     app.get(
       '/residents/:idNumber',
-      { schema: { tags, summary: 'A resident by resident ID number', params: ResidentParams, response: { 200: ResidentSchema } } },
+      // Personal data (个人信息): staff with the population-library permission only.
+      { config: { permission: 'city.resident.read' }, schema: { tags, summary: 'A resident by resident ID number', params: ResidentParams, response: { 200: ResidentSchema } } },
       (request) => service.getResident(request.params.idNumber),
     );
     app.get(
       '/enterprises/:uscc',
-      { schema: { tags, summary: 'An enterprise by unified social credit code', params: EnterpriseParams, response: { 200: EnterpriseSchema } } },
+      { config: { permission: 'city.enterprise.read' }, schema: { tags, summary: 'An enterprise by unified social credit code', params: EnterpriseParams, response: { 200: EnterpriseSchema } } },
       (request) => service.getEnterprise(request.params.uscc),
     );
   };

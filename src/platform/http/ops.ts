@@ -24,13 +24,13 @@ export function opsRoutes(opts: { metrics: Metrics; checks: Record<string, Readi
   return (app: HttpApp) => {
     app.get(
       '/healthz',
-      { config: { rateLimit: false }, schema: { tags: ['ops'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+      { config: { rateLimit: false, permission: 'public' }, schema: { tags: ['ops'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
       () => ({ status: 'ok' as const }),
     );
     app.get(
       '/readyz',
       {
-        config: { rateLimit: false },
+        config: { rateLimit: false, permission: 'public' },
         schema: {
           tags: ['ops'],
           summary: 'Readiness: every engine answers within 2 s',
@@ -55,13 +55,14 @@ export function opsRoutes(opts: { metrics: Metrics; checks: Record<string, Readi
         return { status: 'ready' as const, checks: results };
       },
     );
-    app.get('/metrics', { config: { rateLimit: false }, schema: { tags: ['ops'], summary: 'Prometheus metrics (text exposition format)' } }, async (_req, reply) => {
+    app.get('/metrics', { config: { rateLimit: false, permission: 'public' }, schema: { tags: ['ops'], summary: 'Prometheus metrics (text exposition format)' } }, async (_req, reply) => {
       const body = await opts.metrics.registry.metrics();
       return reply.type(opts.metrics.registry.contentType).send(body);
     });
     app.get(
       '/api/platform/info',
       {
+        config: { permission: 'public' },
         schema: {
           tags: ['ops'],
           summary: 'Platform name, version and the engines in use',

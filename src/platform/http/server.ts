@@ -1,7 +1,7 @@
 import { randomUUID, createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -49,7 +49,8 @@ const webPaths = /^\/(console(\/.*)?|screen(\/.*)?|open(\/.*)?|m(\/.*)?)?$/;
 export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp> {
   const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger>({
     loggerInstance: opts.logger,
-    disableRequestLogging: true,
+    // Per-request lines are left out: the metrics and the error handler say what matters.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimitBytes ?? 10 * 1024 * 1024,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -1,0 +1,88 @@
+/**
+ * Identity module (一号通行 one number): natural-person, legal-person and staff accounts with
+ * 实名核验 against the city's base data, argon2id passwords with lock-out, server-side sessions,
+ * TOTP for staff, API keys, the org tree, roles with 三员分立, and the access hook that enforces
+ * every route's declared permission. This file is the module's whole public surface.
+ */
+import { fileURLToPath } from 'node:url';
+import type { CityService } from '../city/index.ts';
+import { createAuditLog, type AuditLog, type HttpApp, type MigrationSource, type ModuleContext, type PlatformModule } from '../../platform/index.ts';
+import { logChannel, type MessageChannel } from './channel.ts';
+import { DEFAULT_SETTINGS, type IdentitySettings } from './context.ts';
+import { CITY_UNIT } from './directory.ts';
+import { adminRoutes } from './routes-admin.ts';
+import { selfRoutes } from './routes-self.ts';
+import { createIdentityService, type IdentityService } from './service.ts';
+import { createIdentityStore } from './store.ts';
+
+export const identityMigrations: MigrationSource = { module: 'identity', dir: fileURLToPath(new URL('./migrations', import.meta.url)) };
+
+export interface IdentityModule extends PlatformModule {
+  name: 'identity';
+  service: IdentityService;
+  audit: AuditLog;
+  /** Where one-time codes go (the `log` channel in development). */
+  channel: MessageChannel;
+  /** Install the access hook on the root HTTP server, before any module's routes. */
+  installAccess(app: HttpApp): void;
+  /** Every route of the server with the permission it declares (undefined = none declared). */
+  routeTable(): ReadonlyArray<{ method: string; url: string; permission: string | undefined }>;
+  /** Mirror the city's divisions into the org tree (after the demo city is built). */
+  syncRegions(): Promise<void>;
+  /**
+   * One-time passwords of the administrators created by the last `start()` (first start only).
+   * Kept in memory, never stored; also written once to the log.
+   */
+  readonly initialCredentials: ReadonlyArray<{ login: string; role: string; oneTimePassword: string }>;
+}
+
+export function createIdentityModule(ctx: ModuleContext, deps: { city: CityService; channel?: MessageChannel; settings?: Partial<IdentitySettings> }): IdentityModule {
+  const audit = createAuditLog({ db: ctx.db, clock: ctx.clock });
+  const channel = deps.channel ?? logChannel(ctx.logger);
+  const store = createIdentityStore(ctx.db);
+  const service = createIdentityService({
+    db: ctx.db, store, clock: ctx.clock, logger: ctx.logger, audit, city: deps.city, channel, rateLimiter: ctx.rateLimiter,
+    settings: { ...DEFAULT_SETTINGS, ...deps.settings },
+  });
+  let initialCredentials: Array<{ login: string; role: string; oneTimePassword: string }> = [];
+  const syncRegions = async () => {
+    const top = await store.units(CITY_UNIT);
+    if (top.some((u) => u.kind === 'district')) return;
+    const r = await service.directory.syncRegions('system');
+    if (r.units > 0) ctx.logger.info({ units: r.units }, 'org tree: city divisions added');
+  };
+  return {
+    name: 'identity',
+    migrations: identityMigrations,
+    service,
+    audit,
+    channel,
+    installAccess: (app) => service.access.install(app),
+    syncRegions,
+    routeTable: () => service.access.routes(),
+    get initialCredentials() {
+      return initialCredentials;
+    },
+    routes: async (app) => {
+      await app.register(selfRoutes(service));
+      await app.register(adminRoutes(service));
+    },
+    async start() {
+      initialCredentials = await service.directory.bootstrap();
+      for (const c of initialCredentials) {
+        ctx.logger.warn({ login: c.login, role: c.role, oneTimePassword: c.oneTimePassword }, `first start: administrator ${c.login} (${c.role}) created; one-time password ${c.oneTimePassword} — change it at first sign-in`);
+      }
+      await syncRegions();
+    },
+  };
+}
+
+export { IDENTITY_ERRORS, type IdentityErrorCode } from './errors.ts';
+export { BUILTIN_ROLES, DUTY_PERMISSIONS, permissionMatches, holds, scopeOf, type Principal, type Grant, type Duty } from './permissions.ts';
+export { describeArgon2Cost, ARGON2_COST } from './password.ts';
+export { totp, hotp, base32Decode } from './totp.ts';
+export { SESSION_COOKIE } from './accounts.ts';
+export { DEPARTMENTS } from './directory.ts';
+export type { IdentityService } from './service.ts';
+export type { IdentitySettings } from './context.ts';
+export type { MessageChannel, LogChannel } from './channel.ts';

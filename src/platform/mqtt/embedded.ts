@@ -4,7 +4,7 @@ import { Aedes, type AuthenticateError, type Client, type PublishPacket } from '
 import { Dispatcher, InOrder, type Settled } from './dispatch.ts';
 import { mqttError } from './errors.ts';
 import { limitPacketSize } from './frame-limit.ts';
-import type { MqttAuthorize, MqttEngine, MqttEngineOptions, MqttLimits, MqttMessage } from './types.ts';
+import type { MqttAuthHooks, MqttAuthorize, MqttEngine, MqttEngineOptions, MqttLimits, MqttMessage } from './types.ts';
 
 type AuthorizePublishCallback = (error?: Error | null) => void;
 
@@ -20,6 +20,8 @@ type AuthorizePublishCallback = (error?: Error | null) => void;
  */
 export function createEmbeddedEngine(opts: MqttEngineOptions, limits: MqttLimits): MqttEngine {
   const { logger } = opts;
+  // Read on every call, so `setAuthHooks` takes effect for the next CONNECT / PUBLISH.
+  const hooks: MqttAuthHooks = { authenticate: opts.authenticate, authorizePublish: opts.authorizePublish, authorizeSubscribe: opts.authorizeSubscribe };
   const log = logger.child({ component: 'mqtt', mode: 'embedded' });
   const dispatcher = new Dispatcher(limits, log);
   const { counters } = dispatcher;
@@ -63,7 +65,7 @@ export function createEmbeddedEngine(opts: MqttEngineOptions, limits: MqttLimits
     // A stale will of a client no longer connected: nobody to attribute it to, let Aedes route it.
     if (client === null) return callback(null);
     const principal = principals.get(client) ?? client.id;
-    if (opts.authorizePublish && !allowed(opts.authorizePublish, principal, packet.topic)) {
+    if (hooks.authorizePublish && !allowed(hooks.authorizePublish, principal, packet.topic)) {
       counters.unauthorized++;
       dispatcher.warn('unauthorized', { clientId: client.id, principal, topic: packet.topic }, 'mqtt publish not authorized; device disconnected');
       return callback(new Error('publish not authorized'));
@@ -96,7 +98,7 @@ export function createEmbeddedEngine(opts: MqttEngineOptions, limits: MqttLimits
   }
 
   function authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (error: AuthenticateError | null, ok: boolean | null) => void): void {
-    const check = opts.authenticate;
+    const check = hooks.authenticate;
     if (!check) return done(null, true);
     const fail = (returnCode: 3 | 4, message: string): void => {
       counters.rejectedConnections++;
@@ -132,7 +134,7 @@ export function createEmbeddedEngine(opts: MqttEngineOptions, limits: MqttLimits
         authenticate,
         authorizePublish,
         authorizeSubscribe: (client, sub, callback) => {
-          const check = opts.authorizeSubscribe;
+          const check = hooks.authorizeSubscribe;
           const ok = !check || allowed(check, principals.get(client) ?? client.id, sub.topic);
           if (!ok) dispatcher.warn('subscribe_refused', { clientId: client.id, topic: sub.topic }, 'mqtt subscription refused');
           callback(null, ok ? sub : null);
@@ -200,6 +202,10 @@ export function createEmbeddedEngine(opts: MqttEngineOptions, limits: MqttLimits
         target.publish(packet, (err) => (err ? reject(mqttError('mqtt_publish_failed', `publish to ${topic} failed`, err)) : resolve())),
       );
       counters.published++;
+    },
+
+    setAuthHooks(next) {
+      Object.assign(hooks, next);
     },
 
     stats() {

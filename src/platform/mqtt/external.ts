@@ -156,6 +156,12 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
       counters.published++;
     },
 
+    // The external broker authenticates devices and enforces topic ACLs (e.g. Mosquitto's
+    // password file and acl_file with `pattern write devices/%u/telemetry`).
+    setAuthHooks() {
+      return undefined;
+    },
+
     stats() {
       return { mode: 'external', clients: client?.connected ? 1 : 0, ...counters, inFlight: dispatcher.inFlight, queued: dispatcher.queued };
     },

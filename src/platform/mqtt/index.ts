@@ -9,6 +9,7 @@ import { createExternalEngine } from './external.ts';
 import type { MqttEngine, MqttEngineOptions } from './types.ts';
 
 export type {
+  MqttAuthHooks,
   MqttAuthenticate,
   MqttAuthorize,
   MqttEngine,

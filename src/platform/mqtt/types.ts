@@ -91,10 +91,24 @@ export interface MqttEngine {
   consume(topicFilter: string, handler: MqttHandler): Promise<void>;
   /** Publish from the platform (e.g. a command to a device); bypasses the authorize hooks. */
   publish(topic: string, payload: Buffer | string, opts?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
+  /**
+   * Install the device-authentication hooks after construction (a module that owns the device
+   * registry calls this from its `start`); hooks given here replace those passed as options.
+   * Embedded mode only: with an external broker (`MQTT_URL`) the broker authenticates devices and
+   * enforces topic ACLs itself, so these hooks are kept but never called.
+   */
+  setAuthHooks(hooks: MqttAuthHooks): void;
   stats(): MqttStats;
   /** Stop taking messages, wait for running handlers (up to `closeTimeoutMs`), then close. */
   close(): Promise<void>;
 }
+
+/** The embedded broker's device checks: CONNECT credentials, PUBLISH and SUBSCRIBE topics. */
+export type MqttAuthHooks = {
+  authenticate?: MqttAuthenticate;
+  authorizePublish?: MqttAuthorize;
+  authorizeSubscribe?: MqttAuthorize;
+};
 
 export type MqttEngineOptions = {
   /** External broker (`mqtt://…`, `mqtts://…`); when absent an embedded broker is started. */

@@ -1,0 +1,104 @@
+// HTTP routes of the IoT module, under /api/iot. One line per handler: the logic lives in the
+// registry, ingestion and telemetry services.
+import { Type } from '@sinclair/typebox';
+import type { HttpApp } from '../../platform/http/index.ts';
+import type { Ingestion } from './ingest.ts';
+import type { DeviceRegistry } from './registry.ts';
+import {
+  BulkRegisterBodySchema,
+  BulkRegisterResultSchema,
+  DeadLetterSchema,
+  DeviceDetailSchema,
+  DeviceId,
+  DeviceInputSchema,
+  DeviceListQuerySchema,
+  DeviceListSchema,
+  DevicePatchSchema,
+  DeviceTypeSchema,
+  DeviceWithTokenSchema,
+  HistoryQuerySchema,
+  HistorySchema,
+  IngestStatsSchema,
+  TelemetryBodySchema,
+} from './schemas.ts';
+import type { TelemetryService } from './service.ts';
+
+const tags = ['iot'];
+const IdParams = Type.Object({ id: DeviceId });
+const DeadLetterQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  reason: Type.Optional(Type.String({ maxLength: 64 })),
+});
+const TelemetryHeaders = Type.Object({ authorization: Type.Optional(Type.String({ description: 'Bearer <device token>' })) });
+
+const bearer = (header: string | undefined): string | undefined => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+
+export function iotRoutes(deps: { registry: DeviceRegistry; ingestion: Ingestion; telemetry: TelemetryService }) {
+  const { registry, ingestion, telemetry } = deps;
+  return (app: HttpApp): void => {
+    app.get('/device-types', { config: { permission: 'iot.device.read' }, schema: { tags, summary: 'Device types (FIWARE Smart Data Models) and their attributes', response: { 200: Type.Array(DeviceTypeSchema) } } }, () =>
+      registry.deviceTypes(),
+    );
+    app.get('/devices', { config: { permission: 'iot.device.read' }, schema: { tags, summary: 'Devices, filtered and paged', querystring: DeviceListQuerySchema, response: { 200: DeviceListSchema } } }, (request) =>
+      registry.list(request.query),
+    );
+    app.post(
+      '/devices',
+      { config: { permission: 'iot.device.write', idempotent: true }, schema: { tags, summary: 'Register a device; answers its token once', body: DeviceInputSchema, response: { 201: DeviceWithTokenSchema } } },
+      async (request, reply) => reply.code(201).send(await registry.register(request.body)),
+    );
+    app.post(
+      '/devices/bulk',
+      {
+        config: { permission: 'iot.device.write', idempotent: true },
+        schema: { tags, summary: 'Register devices from a CSV or JSON file; bad rows are reported, good rows registered', body: BulkRegisterBodySchema, response: { 200: BulkRegisterResultSchema } },
+      },
+      (request) => registry.registerBulk(request.body),
+    );
+    app.get('/devices/:id', { config: { permission: 'iot.device.read' }, schema: { tags, summary: 'A device with its latest values', params: IdParams, response: { 200: DeviceDetailSchema } } }, (request) =>
+      registry.get(request.params.id),
+    );
+    app.patch(
+      '/devices/:id',
+      { config: { permission: 'iot.device.write' }, schema: { tags, summary: 'Change a device (name, department, location, tier, parent, enabled)', params: IdParams, body: DevicePatchSchema, response: { 200: DeviceDetailSchema } } },
+      (request) => registry.update(request.params.id, request.body),
+    );
+    app.delete(
+      '/devices/:id',
+      { config: { permission: 'iot.device.write' }, schema: { tags, summary: 'Delete a device and its history', params: IdParams, response: { 204: Type.Null() } } },
+      async (request, reply) => reply.code(204).send(await registry.remove(request.params.id).then(() => null)),
+    );
+    app.post(
+      '/devices/:id/token',
+      { config: { permission: 'iot.device.write' }, schema: { tags, summary: 'Rotate the device token; the old one stops working; answers the new one once', params: IdParams, response: { 200: DeviceWithTokenSchema } } },
+      (request) => registry.rotateToken(request.params.id),
+    );
+    app.post(
+      '/devices/:id/telemetry',
+      {
+        config: { permission: 'public' },
+        schema: {
+          tags,
+          summary: 'HTTP push of readings by the device itself (Authorization: Bearer <device token>); answers after they are stored',
+          params: IdParams,
+          headers: TelemetryHeaders,
+          // Checked by ingestion, so that a malformed push is kept as a dead letter too.
+          body: Type.Unknown({ description: JSON.stringify(TelemetryBodySchema) }),
+          response: { 200: Type.Object({ stored: Type.Integer() }) },
+        },
+      },
+      async (request) => ({ stored: await ingestion.handleHttp(request.params.id, bearer(request.headers.authorization), request.body) }),
+    );
+    app.get(
+      '/devices/:id/history',
+      { config: { permission: 'iot.telemetry.read' }, schema: { tags, summary: 'History of one attribute; downsampled (avg/min/max per bucket) for long ranges', params: IdParams, querystring: HistoryQuerySchema, response: { 200: HistorySchema } } },
+      (request) => telemetry.history(request.params.id, request.query),
+    );
+    app.get('/dead-letters', { config: { permission: 'iot.telemetry.read' }, schema: { tags, summary: 'Refused messages, newest first', querystring: DeadLetterQuery, response: { 200: Type.Array(DeadLetterSchema) } } }, (request) =>
+      telemetry.deadLetters(request.query),
+    );
+    app.get('/ingest/stats', { config: { permission: 'iot.telemetry.read' }, schema: { tags, summary: 'Ingestion counters of this node since start', response: { 200: IngestStatsSchema } } }, () =>
+      ingestion.stats(),
+    );
+  };
+}

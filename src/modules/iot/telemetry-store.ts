@@ -1,0 +1,135 @@
+// SQL for iot_telemetry (partitioned by day), iot_latest and iot_dead_letters.
+import type { Database, Queryable } from '../../platform/db/index.ts';
+import type { DeadLetter, History } from './schemas.ts';
+import { isoColumn as iso } from './store.ts';
+
+/** One stored reading. */
+export interface Reading {
+  deviceId: string;
+  attribute: string;
+  value: number;
+  observedAt: Date;
+}
+
+export interface DeadLetterInput {
+  source: 'mqtt' | 'http';
+  topic: string | null;
+  deviceId: string | null;
+  reason: string;
+  detail: string;
+  payload: string;
+}
+
+const DAY_MS = 86_400_000;
+
+function byKey(a: Reading, b: Reading): number {
+  if (a.deviceId !== b.deviceId) return a.deviceId < b.deviceId ? -1 : 1;
+  if (a.attribute !== b.attribute) return a.attribute < b.attribute ? -1 : 1;
+  return a.observedAt.getTime() - b.observedAt.getTime();
+}
+const partitionName = /^iot_telemetry_p(\d{8})$/;
+
+/** UTC day start of `t`. */
+export const dayOf = (t: Date): number => Math.floor(t.getTime() / DAY_MS) * DAY_MS;
+const dayTag = (day: number): string => new Date(day).toISOString().slice(0, 10).replaceAll('-', '');
+
+export function createTelemetryStore(db: Database) {
+  return {
+    /** Create the daily partition holding `day` if it is missing (safe when several nodes race). */
+    async ensurePartition(day: number): Promise<void> {
+      const from = new Date(day).toISOString();
+      const to = new Date(day + DAY_MS).toISOString();
+      try {
+        await db.exec(`CREATE TABLE IF NOT EXISTS iot_telemetry_p${dayTag(day)} PARTITION OF iot_telemetry FOR VALUES FROM ('${from}') TO ('${to}')`);
+      } catch (err) {
+        // Another node created it between our IF NOT EXISTS check and the CREATE.
+        if (!(await this.partitionDays()).includes(day)) throw err;
+      }
+    },
+
+    /** Day starts (ms) of the existing partitions, oldest first. */
+    async partitionDays(): Promise<number[]> {
+      const { rows } = await db.query<{ name: string }>(
+        "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'iot_telemetry'::regclass",
+      );
+      return rows
+        .map((r) => partitionName.exec(r.name)?.[1])
+        .filter((tag): tag is string => tag !== undefined)
+        .map((tag) => Date.UTC(Number(tag.slice(0, 4)), Number(tag.slice(4, 6)) - 1, Number(tag.slice(6, 8))))
+        .sort((a, b) => a - b);
+    },
+
+    async dropPartition(day: number): Promise<void> {
+      await db.exec(`DROP TABLE IF EXISTS iot_telemetry_p${dayTag(day)}`);
+    },
+
+    /**
+     * Store a batch: history rows (a redelivered reading is ignored by the key) and the latest
+     * state, which only moves forward in time. One statement each, inside the caller's transaction.
+     */
+    async insertReadings(tx: Queryable, unordered: readonly Reading[], receivedAt: Date): Promise<number> {
+      // One key order for every batch, so concurrent batches lock rows in the same order (no deadlock).
+      const readings = [...unordered].sort(byKey);
+      const r = await tx.query(
+        `INSERT INTO iot_telemetry (device_id, attribute, observed_at, value, received_at)
+         SELECT d, a, t, v, $5 FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[]) AS u(d, a, t, v)
+         ON CONFLICT DO NOTHING`,
+        [readings.map((x) => x.deviceId), readings.map((x) => x.attribute), readings.map((x) => x.observedAt.toISOString()), readings.map((x) => x.value), receivedAt.toISOString()],
+      );
+      // ON CONFLICT DO UPDATE may touch a row once per statement: keep the newest per key.
+      const newest = new Map<string, Reading>();
+      for (const x of readings) {
+        const key = `${x.deviceId}\u0000${x.attribute}`;
+        const seen = newest.get(key);
+        if (!seen || seen.observedAt < x.observedAt) newest.set(key, x);
+      }
+      const latest = [...newest.values()];
+      await tx.query(
+        `INSERT INTO iot_latest (device_id, attribute, value, observed_at, received_at)
+         SELECT d, a, v, t, $5 FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[]) AS u(d, a, t, v)
+         ON CONFLICT (device_id, attribute) DO UPDATE SET value = excluded.value, observed_at = excluded.observed_at, received_at = excluded.received_at
+         WHERE iot_latest.observed_at <= excluded.observed_at`,
+        [latest.map((x) => x.deviceId), latest.map((x) => x.attribute), latest.map((x) => x.observedAt.toISOString()), latest.map((x) => x.value), receivedAt.toISOString()],
+      );
+      return r.rowCount;
+    },
+
+    async history(deviceId: string, attribute: string, from: Date, to: Date, bucketSeconds: number | null, limit: number): Promise<History['points']> {
+      const params = [deviceId, attribute, from.toISOString(), to.toISOString(), limit];
+      if (bucketSeconds === null) {
+        const { rows } = await db.query<{ t: string; v: number }>(
+          `SELECT ${iso('observed_at', 't')}, value AS v FROM iot_telemetry
+           WHERE device_id = $1 AND attribute = $2 AND observed_at >= $3 AND observed_at < $4 ORDER BY observed_at LIMIT $5`,
+          params,
+        );
+        return rows.map((r) => ({ t: r.t, avg: Number(r.v), min: Number(r.v), max: Number(r.v), count: 1 }));
+      }
+      const { rows } = await db.query<{ t: string; avg: number; min: number; max: number; count: number }>(
+        `SELECT ${iso('to_timestamp(b * $6)', 't')}, avg, min, max, count FROM (
+           SELECT floor(extract(epoch FROM observed_at) / $6)::bigint AS b, avg(value) AS avg, min(value) AS min, max(value) AS max, count(*)::int AS count
+           FROM iot_telemetry WHERE device_id = $1 AND attribute = $2 AND observed_at >= $3 AND observed_at < $4
+           GROUP BY 1) s ORDER BY b LIMIT $5`,
+        [...params, bucketSeconds],
+      );
+      return rows.map((r) => ({ t: r.t, avg: Number(r.avg), min: Number(r.min), max: Number(r.max), count: Number(r.count) }));
+    },
+
+    async insertDeadLetter(d: DeadLetterInput, at: Date): Promise<void> {
+      await db.query(
+        'INSERT INTO iot_dead_letters (received_at, source, topic, device_id, reason, detail, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [at.toISOString(), d.source, d.topic, d.deviceId, d.reason, d.detail, d.payload],
+      );
+    },
+
+    async deadLetters(limit: number, reason: string | undefined): Promise<DeadLetter[]> {
+      const { rows } = await db.query<{ id: string | number; received_at: string; source: 'mqtt' | 'http'; topic: string | null; device_id: string | null; reason: string; detail: string; payload: string }>(
+        `SELECT id, ${iso('received_at')}, source, topic, device_id, reason, detail, payload FROM iot_dead_letters
+         ${reason ? 'WHERE reason = $2' : ''} ORDER BY id DESC LIMIT $1`,
+        reason ? [limit, reason] : [limit],
+      );
+      return rows.map((r) => ({ id: Number(r.id), receivedAt: r.received_at, source: r.source, topic: r.topic, deviceId: r.device_id, reason: r.reason, detail: r.detail, payload: r.payload }));
+    },
+  };
+}
+
+export type TelemetryStore = ReturnType<typeof createTelemetryStore>;

@@ -1,0 +1,24 @@
+import { AppError, type ErrorDetails } from '../../kernel/index.ts';
+
+/** Error codes of the aggregation module (大汇聚), each with the AppError kind it is thrown with. */
+export const AGGREGATION_ERRORS = {
+  /** The upload's format is not csv, xlsx or json (from ?format, the file name or the content type). */
+  format_unknown: 'invalid',
+  /** The upload is empty. */
+  upload_empty: 'invalid',
+  /** The resource's data lives in another module's table (a base library backed by the demo city). */
+  resource_backed_elsewhere: 'conflict',
+  /** The data table has a column whose type differs from the resource's data item now. */
+  column_type_changed: 'conflict',
+  /** A load that is not done, or a later load must be rolled back first. */
+  rollback_refused: 'conflict',
+  /** The stored file of the load is gone, so it cannot be loaded again. */
+  replay_unavailable: 'conflict',
+  load_not_found: 'not_found',
+} as const;
+
+export type AggregationErrorCode = keyof typeof AGGREGATION_ERRORS;
+
+export function aggregationError(code: AggregationErrorCode, message: string, details?: ErrorDetails): AppError {
+  return new AppError(AGGREGATION_ERRORS[code], code, message, details);
+}

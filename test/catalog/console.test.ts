@@ -1,0 +1,93 @@
+// The catalog and aggregation pages in headless Chromium against the real catalog and aggregation
+// routes (a server with just these modules, so no sign-in is needed): search 水位, open a
+// resource, compare two versions; upload a GBK CSV and see its progress and quarantined rows.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { webDistDir } from '../../src/app.ts';
+import { createLogger, systemClock } from '../../src/kernel/index.ts';
+import { generateResidentId } from '../../src/kernel/ids/index.ts';
+import { aggregationMigrations, createAggregationModule } from '../../src/modules/aggregation/index.ts';
+import { catalogMigrations, createCatalogModule } from '../../src/modules/catalog/index.ts';
+import { createHttpServer, createMemoryRateLimiter, createMetrics, type Database, type HttpApp } from '../../src/platform/index.ts';
+import { ensureWebBuilt, hasChromium, launchBrowser } from '../support/browser.ts';
+import { openTestDatabase } from '../support/databases.ts';
+import { waterLevel } from './fixtures.ts';
+
+describe.skipIf(!hasChromium())('catalog and aggregation console pages (skipped without Chromium)', () => {
+  let app: HttpApp;
+  let db: Database;
+  let close: () => Promise<void>;
+  let browser: Browser;
+  let dir: string;
+  let url: string;
+  const shots = process.env.SCREENSHOT_DIR;
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'catalog-e2e-'));
+    ({ db, close } = await openTestDatabase('pglite', [catalogMigrations, aggregationMigrations]));
+    const logger = createLogger({ level: 'silent' });
+    const catalog = createCatalogModule({ db, logger, clock: systemClock });
+    await catalog.start?.();
+    await catalog.service.create(waterLevel, { id: '水利局数据员' });
+    const { code: _c, ...fields } = waterLevel;
+    await catalog.service.update(waterLevel.code, { ...fields, name: '河道水位实时监测数据', sharing: { type: 'conditional', conditions: '防汛部门依申请', method: '接口' }, open: { type: 'none' } }, { id: '数据资源局' });
+    const aggregation = createAggregationModule({ db, logger, clock: systemClock, catalog: catalog.service, config: { dataDir: dir } });
+    app = await createHttpServer({ logger, db, metrics: createMetrics(), rateLimiter: createMemoryRateLimiter(), rateLimitPerMinute: 100_000, version: 'test', webDir: webDistDir });
+    await app.register(catalog.routes as (a: HttpApp) => void, { prefix: '/api/catalog' });
+    await app.register(aggregation.routes as (a: HttpApp) => void, { prefix: '/api/aggregation' });
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchBrowser();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    app.server.closeAllConnections();
+    await app.close();
+    await close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  test('search finds 水位, the resource shows its data items and the diff between versions', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    await page.goto(`${url}/console/catalog`);
+    await page.getByTestId('catalog-search').waitFor({ timeout: 60_000 });
+    await page.getByTestId('catalog-search').locator('input').fill('水位');
+    await page.getByTestId('catalog-search').locator('input').press('Enter');
+    await expect.poll(() => page.locator('tbody tr').first().textContent()).toContain('河道水位实时监测数据');
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await page.locator('tbody tr').first().click();
+    await page.getByRole('tab', { name: /信息项/ }).click();
+    await expect.poll(() => page.getByText('water_level').count()).toBeGreaterThan(0);
+    await page.getByRole('tab', { name: '版本' }).click();
+    await page.getByRole('button', { name: '与上一版比较' }).click();
+    const diff = page.getByTestId('version-diff');
+    await expect.poll(() => diff.textContent()).toContain('sharing.type');
+    expect(await diff.textContent()).toContain('河道水位监测数据');
+    if (shots) await page.screenshot({ path: path.join(shots, 'catalog.png') });
+  });
+
+  test('an uploaded GBK CSV shows progress, counts and each quarantined row with its line', async () => {
+    const id = (n: number) => generateResidentId({ divisionCode: '371502', birthDate: '1985-02-03', sequence: n, sex: 'male' });
+    const csv = ['水位站编号,监测时间,水位（米）', 'ST001,2026-03-01 08:00,31.25', 'ST002,2026-03-01 08:00,高', 'ST003,2026-03-01', `ST004,2026-03-01 08:00,29.8`].join('\r\n');
+    const file = path.join(dir, '水位.csv');
+    await fs.writeFile(file, iconv.encode(csv, 'gbk'));
+    expect(id(1)).toHaveLength(18);
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 1100 } })).newPage();
+    await page.goto(`${url}/console/aggregation?resource=${waterLevel.code}`);
+    await page.locator('input[type=file]').waitFor({ state: 'attached', timeout: 60_000 });
+    await page.locator('input[type=file]').setInputFiles(file);
+    await expect.poll(() => page.getByTestId('rows-rejected').textContent(), { timeout: 30_000 }).toBe('2');
+    const rejects = page.getByTestId('rejects');
+    await expect.poll(() => rejects.locator('tbody tr').count()).toBe(2);
+    const text = await rejects.textContent();
+    expect(text).toContain('ragged row');
+    expect(text).toContain('水位（米） (water_level): not a number');
+    expect(await page.getByText('完成').count()).toBeGreaterThan(0);
+    if (shots) await page.screenshot({ path: path.join(shots, 'aggregation.png'), fullPage: true });
+  });
+});

@@ -1,0 +1,180 @@
+// The shared core of the events service: routing, creation and dispatch inside a caller's
+// transaction, each change written to the timeline and to the outbox (events.event.<verb>).
+import type { Clock, Logger } from '../../kernel/index.ts';
+import { enqueueEvent } from '../../platform/bus/index.ts';
+import type { Database, Queryable } from '../../platform/db/index.ts';
+import { DEFAULT_CALENDAR, deadlineAfter, type WorkingCalendar } from './calendar.ts';
+import { eventsError } from './errors.ts';
+import { allowedActions, type EventState } from './lifecycle.ts';
+import type { Category, EventSource, EventSummary, Severity } from './schemas.ts';
+import { type EventRow, type EventsStore, iso, isoOrNull } from './store.ts';
+
+/** Division and grid of a point (the city module's `locate`). */
+export interface PlaceCodes {
+  districtCode: string;
+  townCode: string;
+  villageCode: string;
+  gridCode: string;
+}
+
+export interface EventsSettings {
+  /** Dispatch a new event to the routed department at once (default true); false leaves it for the dispatcher desk. */
+  autoDispatch: boolean;
+  calendar: WorkingCalendar;
+  /** The 指挥中心 that takes escalations and what no rule or district routes. */
+  commandCenter: string;
+  /** Detections of one scenario within this time and distance join the same event. */
+  dedupWindowMinutes: number;
+  dedupRadiusMeters: number;
+  /** A warning when this share of the time limit has passed. */
+  warnShare: number;
+  /** How often the deadline timer runs. */
+  sweepIntervalMs: number;
+}
+
+export const DEFAULT_SETTINGS: EventsSettings = {
+  autoDispatch: true,
+  calendar: DEFAULT_CALENDAR,
+  commandCenter: '371500-ZH',
+  dedupWindowMinutes: 10,
+  dedupRadiusMeters: 50,
+  warnShare: 0.75,
+  sweepIntervalMs: 30_000,
+};
+
+export interface CoreDeps {
+  db: Database;
+  store: EventsStore;
+  clock: Clock;
+  logger: Logger;
+  settings: EventsSettings;
+  locate: (lon: number, lat: number) => Promise<PlaceCodes | null>;
+}
+
+export interface NewEventInput {
+  title: string;
+  description: string;
+  categoryCode: string;
+  severity?: Severity | undefined;
+  source: EventSource;
+  sourceRef: string | null;
+  lon: number | null;
+  lat: number | null;
+  address: string;
+  place: PlaceCodes | null;
+  detectedAt?: Date;
+}
+
+const WORK_STATES: readonly EventState[] = ['dispatched', 'accepted', 'handling'];
+
+export function toSummary(r: EventRow, now: Date): EventSummary {
+  const deadline = isoOrNull(r.deadline_at);
+  return {
+    id: Number(r.id),
+    title: r.title,
+    categoryCode: r.category_code,
+    categoryName: r.category_name,
+    severity: r.severity,
+    state: r.state,
+    source: r.source,
+    sourceRef: r.source_ref,
+    place: { lon: r.lon, lat: r.lat, address: r.address, districtCode: r.district_code, townCode: r.town_code, villageCode: r.village_code, gridCode: r.grid_code },
+    departmentCode: r.department_code,
+    departmentName: r.department_name,
+    partnerCodes: r.partner_codes,
+    createdAt: iso(r.created_at),
+    dispatchedAt: isoOrNull(r.dispatched_at),
+    reportedAt: isoOrNull(r.reported_at),
+    closedAt: isoOrNull(r.closed_at),
+    warnAt: isoOrNull(r.warn_at),
+    deadlineAt: deadline,
+    overdue: deadline !== null && WORK_STATES.includes(r.state) && new Date(deadline) < now,
+    escalationLevel: r.escalation_level,
+    detectionCount: r.detection_count,
+  };
+}
+
+export function createCore(deps: CoreDeps) {
+  const { store, clock, settings } = deps;
+
+  // Inside a transaction pass `q`: PGlite has one connection, so a query outside the open transaction would wait for it.
+  async function category(code: string, q: Queryable = deps.db, field = '/body/categoryCode'): Promise<Category> {
+    const c = await store.category(code, q);
+    if (!c) throw eventsError('category_unknown', `no category ${code} in the catalogue`, { field });
+    return c;
+  }
+
+  async function requireDepartment(code: string, q: Queryable = deps.db, field = '/body/departmentCode'): Promise<void> {
+    if (!(await store.departmentExists(code, q))) throw eventsError('department_unknown', `no department ${code}`, { field });
+  }
+
+  /** Routing rules, then the district's general department, then the command center. */
+  async function route(q: Queryable, cat: Category, place: { districtCode: string | null; gridCode: string | null }): Promise<{ department: string; routedBy: string }> {
+    const rule = await store.route(q, { category: cat.code, parent: cat.parentCode, districtCode: place.districtCode, gridCode: place.gridCode });
+    if (rule) return { department: rule.department, routedBy: `rule:${rule.id}` };
+    const general = place.districtCode ? await store.generalDepartment(q, place.districtCode) : undefined;
+    if (general) return { department: general, routedBy: `fallback:${place.districtCode}` };
+    return { department: settings.commandCenter, routedBy: 'fallback:city' };
+  }
+
+  async function record(tx: Queryable, row: EventRow, verb: string, t: { actor: string; at: Date; from: EventState | null; to: EventState | null; department: string | null; note: string; partners?: string[] }): Promise<void> {
+    const id = Number(row.id);
+    await store.addTimeline(tx, id, { at: t.at, actor: t.actor, action: verb, fromState: t.from, toState: t.to, departmentCode: t.department, note: t.note });
+    await enqueueEvent(
+      tx,
+      `events.event.${verb}`,
+      {
+        eventId: id, state: t.to ?? row.state, fromState: t.from, departmentCode: t.department, partnerCodes: t.partners ?? row.partner_codes,
+        categoryCode: row.category_code, severity: row.severity, source: row.source, districtCode: row.district_code, actor: t.actor, note: t.note, at: t.at.toISOString(),
+      },
+      { occurredAt: t.at },
+    );
+  }
+
+  /** Hand the event to `department` with a fresh time limit (dispatch, reassign, reopen, escalation). */
+  async function handOver(tx: Queryable, row: EventRow, department: string, verb: string, actor: string, note: string, extra: Record<string, unknown> = {}): Promise<void> {
+    const now = clock.now();
+    const cat = await category(row.category_code, tx);
+    const limit = cat.limits[row.severity];
+    const deadline = deadlineAfter(now, limit, cat.workingHours, settings.calendar);
+    const warnAt = deadlineAfter(now, limit * settings.warnShare, cat.workingHours, settings.calendar);
+    const partners = row.partner_codes.filter((p) => p !== department);
+    await store.updateEvent(tx, Number(row.id), {
+      state: 'dispatched', department_code: department, partner_codes: partners, dispatched_at: now.toISOString(), updated_at: now.toISOString(),
+      deadline_at: deadline.toISOString(), warn_at: warnAt.toISOString(), warned_at: null, escalated_at: null, reported_at: null, ...extra,
+    });
+    await record(tx, row, verb, { actor, at: now, from: row.state, to: 'dispatched', department, note, partners });
+  }
+
+  /** Create an event (routed at once) inside `tx`; undefined when its source reference already has one. */
+  async function createIn(tx: Queryable, input: NewEventInput, actor: string): Promise<number | undefined> {
+    const now = clock.now();
+    const cat = await category(input.categoryCode, tx);
+    const place = input.place;
+    const routed = await route(tx, cat, { districtCode: place?.districtCode ?? null, gridCode: place?.gridCode ?? null });
+    const id = await store.insertEvent(tx, {
+      title: input.title, description: input.description, categoryCode: cat.code, severity: input.severity ?? 'normal', source: input.source, sourceRef: input.sourceRef,
+      lon: input.lon, lat: input.lat, address: input.address, districtCode: place?.districtCode ?? null, townCode: place?.townCode ?? null,
+      villageCode: place?.villageCode ?? null, gridCode: place?.gridCode ?? null, departmentCode: routed.department, routedBy: routed.routedBy, at: now,
+      ...(input.detectedAt ? { detection: { at: input.detectedAt } } : {}),
+    });
+    if (id === undefined) return undefined;
+    const row = await store.event(tx, id);
+    if (!row) return undefined;
+    await record(tx, row, 'created', { actor, at: now, from: null, to: 'created', department: routed.department, note: `routed by ${routed.routedBy}` });
+    if (settings.autoDispatch) await handOver(tx, row, routed.department, 'dispatched', 'system', '');
+    return id;
+  }
+
+  return {
+    category,
+    requireDepartment,
+    route,
+    record,
+    handOver,
+    createIn,
+    allowedActions,
+  };
+}
+
+export type EventsCore = ReturnType<typeof createCore>;

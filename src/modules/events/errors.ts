@@ -1,0 +1,28 @@
+import { AppError, type ErrorDetails } from '../../kernel/index.ts';
+
+/** Error codes of the events module (事件中心 / 协同指挥调度), each with the AppError kind it is thrown with. */
+export const EVENTS_ERRORS = {
+  /** The action is not allowed in the event's current state (details: state, action, allowed). */
+  transition_not_allowed: 'conflict',
+  event_not_found: 'not_found',
+  attachment_not_found: 'not_found',
+  rule_not_found: 'not_found',
+  /** A category code that is not in the catalogue (or is inactive). */
+  category_unknown: 'invalid',
+  /** A department code that is not in the department list. */
+  department_unknown: 'invalid',
+  /** A video-analytics scenario the platform does not know. */
+  scenario_unknown: 'invalid',
+  /** A required reason or note is missing or empty. */
+  reason_required: 'invalid',
+  /** Joint handling: lead among partners, duplicates, or no partner. */
+  partners_invalid: 'invalid',
+  /** An attachment with neither or both of content and url, or content that is not base64. */
+  attachment_invalid: 'invalid',
+} as const;
+
+export type EventsErrorCode = keyof typeof EVENTS_ERRORS;
+
+export function eventsError(code: EventsErrorCode, message: string, details?: ErrorDetails): AppError {
+  return new AppError(EVENTS_ERRORS[code], code, message, details);
+}

@@ -1,0 +1,13 @@
+import type { Attachment, AttachmentInput, DetectionInput, DetectionResult, Stats, StatsQuery } from './schemas.ts';
+import type { EventLifecycleService } from './service.ts';
+
+/** The events module's service: the lifecycle, machine intake, deadlines, statistics and attachments. */
+export interface EventsService extends EventLifecycleService {
+  /** 视频智能识别 intake with de-duplication. */
+  detect(input: DetectionInput, actor: string): Promise<DetectionResult>;
+  /** One pass of the deadline timer (the module runs it every `sweepIntervalMs`). */
+  sweepDeadlines(): Promise<{ warned: number; escalated: number }>;
+  stats(query: StatsQuery): Promise<Stats>;
+  attach(eventId: number, input: AttachmentInput, actor: string): Promise<Attachment>;
+  attachment(eventId: number, attachmentId: number): Promise<{ mediaType: string; name: string; file: string | null; url: string | null }>;
+}

@@ -1,0 +1,267 @@
+// SQL of the events_* tables only.
+import type { Database, Queryable } from '../../platform/db/index.ts';
+import type { EventState } from './lifecycle.ts';
+import type { Attachment, Category, Department, EventListQuery, EventSource, RoutingRule, Severity, TimelineEntry } from './schemas.ts';
+
+export interface EventRow {
+  id: string | number;
+  title: string;
+  description: string;
+  category_code: string;
+  category_name: string;
+  severity: Severity;
+  state: EventState;
+  source: EventSource;
+  source_ref: string | null;
+  lon: number | null;
+  lat: number | null;
+  address: string;
+  district_code: string | null;
+  town_code: string | null;
+  village_code: string | null;
+  grid_code: string | null;
+  department_code: string | null;
+  department_name: string | null;
+  partner_codes: string[];
+  routed_by: string | null;
+  created_at: Date | string;
+  dispatched_at: Date | string | null;
+  reported_at: Date | string | null;
+  closed_at: Date | string | null;
+  warn_at: Date | string | null;
+  deadline_at: Date | string | null;
+  warned_at: Date | string | null;
+  escalated_at: Date | string | null;
+  escalation_level: number;
+  detection_count: number;
+}
+
+export interface NewEvent {
+  title: string;
+  description: string;
+  categoryCode: string;
+  severity: Severity;
+  source: EventSource;
+  sourceRef: string | null;
+  lon: number | null;
+  lat: number | null;
+  address: string;
+  districtCode: string | null;
+  townCode: string | null;
+  villageCode: string | null;
+  gridCode: string | null;
+  departmentCode: string;
+  routedBy: string;
+  at: Date;
+  detection?: { at: Date };
+}
+
+export const iso = (v: Date | string): string => new Date(v).toISOString();
+export const isoOrNull = (v: Date | string | null): string | null => (v === null ? null : iso(v));
+
+const EVENT_SELECT = `SELECT e.*, c.name AS category_name, d.name AS department_name
+  FROM events_events e JOIN events_categories c ON c.code = e.category_code LEFT JOIN events_departments d ON d.code = e.department_code`;
+
+interface CategoryRow {
+  code: string;
+  name: string;
+  name_en: string;
+  parent_code: string | null;
+  limit_normal_minutes: number;
+  limit_major_minutes: number;
+  limit_urgent_minutes: number;
+  working_hours: boolean;
+}
+
+const toCategory = (r: CategoryRow): Category => ({
+  code: r.code,
+  name: r.name,
+  nameEn: r.name_en,
+  parentCode: r.parent_code,
+  limits: { normal: r.limit_normal_minutes, major: r.limit_major_minutes, urgent: r.limit_urgent_minutes },
+  workingHours: r.working_hours,
+});
+
+export function createEventsStore(db: Database) {
+  return {
+    async categories(): Promise<Category[]> {
+      const { rows } = await db.query<CategoryRow>('SELECT * FROM events_categories WHERE active ORDER BY code');
+      return rows.map(toCategory);
+    },
+    async category(code: string, q: Queryable = db): Promise<Category | undefined> {
+      const { rows } = await q.query<CategoryRow>('SELECT * FROM events_categories WHERE code = $1 AND active', [code]);
+      return rows[0] && toCategory(rows[0]);
+    },
+    async departments(): Promise<Department[]> {
+      const { rows } = await db.query<{ code: string; name: string; district_code: string | null; general: boolean }>('SELECT * FROM events_departments ORDER BY code');
+      return rows.map((r) => ({ code: r.code, name: r.name, districtCode: r.district_code, general: r.general }));
+    },
+    async departmentExists(code: string, q: Queryable = db): Promise<boolean> {
+      return (await q.query('SELECT 1 FROM events_departments WHERE code = $1', [code])).rows.length > 0;
+    },
+    async rules(): Promise<RoutingRule[]> {
+      const { rows } = await db.query<{ id: string; category_code: string; district_code: string | null; grid_code: string | null; department_code: string }>(
+        'SELECT id, category_code, district_code, grid_code, department_code FROM events_routing_rules ORDER BY category_code, district_code NULLS FIRST, grid_code NULLS FIRST, id',
+      );
+      return rows.map((r) => ({ id: Number(r.id), categoryCode: r.category_code, districtCode: r.district_code, gridCode: r.grid_code, departmentCode: r.department_code }));
+    },
+    async insertRule(r: { categoryCode: string; districtCode: string | null; gridCode: string | null; departmentCode: string }): Promise<number> {
+      const { rows } = await db.query<{ id: string }>(
+        'INSERT INTO events_routing_rules (category_code, district_code, grid_code, department_code) VALUES ($1, $2, $3, $4) RETURNING id',
+        [r.categoryCode, r.districtCode, r.gridCode, r.departmentCode],
+      );
+      return Number(rows[0]?.id);
+    },
+    async deleteRule(id: number): Promise<boolean> {
+      return (await db.query('DELETE FROM events_routing_rules WHERE id = $1', [id])).rowCount > 0;
+    },
+    /** The most specific rule: a grid beats a district beats the whole city; a sub-class beats its class. */
+    async route(q: Queryable, p: { category: string; parent: string | null; districtCode: string | null; gridCode: string | null }): Promise<{ id: number; department: string } | undefined> {
+      const { rows } = await q.query<{ id: string; department_code: string }>(
+        `SELECT id, department_code FROM events_routing_rules
+         WHERE category_code IN ($1, $2) AND (district_code IS NULL OR district_code = $3) AND (grid_code IS NULL OR grid_code = $4)
+         ORDER BY (grid_code IS NOT NULL) DESC, (district_code IS NOT NULL) DESC, (category_code = $1) DESC, id DESC LIMIT 1`,
+        [p.category, p.parent ?? p.category, p.districtCode, p.gridCode],
+      );
+      const r = rows[0];
+      return r && { id: Number(r.id), department: r.department_code };
+    },
+    async generalDepartment(q: Queryable, districtCode: string): Promise<string | undefined> {
+      const { rows } = await q.query<{ code: string }>('SELECT code FROM events_departments WHERE district_code = $1 AND general ORDER BY code LIMIT 1', [districtCode]);
+      return rows[0]?.code;
+    },
+
+    /** Insert a new event in state `created`; undefined when (source, sourceRef) already has one. */
+    async insertEvent(tx: Queryable, e: NewEvent): Promise<number | undefined> {
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO events_events (title, description, category_code, severity, state, source, source_ref, lon, lat, address,
+           district_code, town_code, village_code, grid_code, department_code, routed_by, created_at, updated_at, detection_count, last_detected_at)
+         VALUES ($1, $2, $3, $4, 'created', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [e.title, e.description, e.categoryCode, e.severity, e.source, e.sourceRef, e.lon, e.lat, e.address, e.districtCode, e.townCode, e.villageCode, e.gridCode,
+          e.departmentCode, e.routedBy, e.at.toISOString(), e.detection ? 1 : 0, e.detection?.at.toISOString() ?? null],
+      );
+      return rows[0] ? Number(rows[0].id) : undefined;
+    },
+    async eventIdBySource(q: Queryable, source: EventSource, sourceRef: string): Promise<number | undefined> {
+      const { rows } = await q.query<{ id: string }>('SELECT id FROM events_events WHERE source = $1 AND source_ref = $2', [source, sourceRef]);
+      return rows[0] ? Number(rows[0].id) : undefined;
+    },
+    async lockEvent(tx: Queryable, id: number): Promise<EventRow | undefined> {
+      await tx.query('SELECT id FROM events_events WHERE id = $1 FOR UPDATE', [id]);
+      return this.event(tx, id);
+    },
+    async event(q: Queryable, id: number): Promise<EventRow | undefined> {
+      const { rows } = await q.query<EventRow>(`${EVENT_SELECT} WHERE e.id = $1`, [id]);
+      return rows[0];
+    },
+    async updateEvent(tx: Queryable, id: number, set: Record<string, unknown>): Promise<void> {
+      const cols = Object.keys(set);
+      await tx.query(`UPDATE events_events SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...Object.values(set)]);
+    },
+    /** Append to the timeline; false when `busEventId` was already recorded (a redelivered message). */
+    async addTimeline(tx: Queryable, eventId: number, t: { at: Date; actor: string; action: string; fromState: string | null; toState: string | null; departmentCode: string | null; note: string; busEventId?: string }): Promise<boolean> {
+      const r = await tx.query(
+        `INSERT INTO events_timeline (event_id, at, actor, action, from_state, to_state, department_code, note, bus_event_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+        [eventId, t.at.toISOString(), t.actor, t.action, t.fromState, t.toState, t.departmentCode, t.note, t.busEventId ?? null],
+      );
+      return r.rowCount > 0;
+    },
+    async timeline(id: number): Promise<TimelineEntry[]> {
+      const { rows } = await db.query<{ at: Date | string; actor: string; action: string; from_state: string | null; to_state: string | null; department_code: string | null; note: string }>(
+        'SELECT at, actor, action, from_state, to_state, department_code, note FROM events_timeline WHERE event_id = $1 ORDER BY id',
+        [id],
+      );
+      return rows.map((r) => ({ at: iso(r.at), actor: r.actor, action: r.action, fromState: r.from_state, toState: r.to_state, departmentCode: r.department_code, note: r.note }));
+    },
+    async list(q: EventListQuery, now: Date): Promise<{ total: number; rows: EventRow[] }> {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const add = (sql: string, v: unknown) => {
+        params.push(v);
+        where.push(sql.replaceAll('?', `$${params.length}`));
+      };
+      if (q.department) add('(e.department_code = ? OR ? = ANY(e.partner_codes))', q.department);
+      if (q.state === 'open') where.push("e.state <> 'closed'");
+      else if (q.state) add('e.state = ?', q.state);
+      if (q.source) add('e.source = ?', q.source);
+      if (q.overdue !== undefined) add(`${q.overdue ? '' : 'NOT '}COALESCE(e.state IN ('dispatched', 'accepted', 'handling') AND e.deadline_at < ?, false)`, now.toISOString());
+      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM events_events e ${w}`, params);
+      const { rows } = await db.query<EventRow>(`${EVENT_SELECT} ${w} ORDER BY e.id DESC LIMIT ${q.limit} OFFSET ${q.offset}`, params);
+      return { total: total.rows[0]?.n ?? 0, rows };
+    },
+    /** An open video event of this category whose last detection is recent and within `radiusM` of the point. */
+    async nearbyDetectionEvent(tx: Queryable, p: { categoryCode: string; lon: number; lat: number; since: Date; radiusM: number }): Promise<number | undefined> {
+      const dLat = p.radiusM / 111_320;
+      const dLon = dLat / Math.cos((p.lat * Math.PI) / 180);
+      const { rows } = await tx.query<{ id: string }>(
+        `SELECT id FROM events_events
+         WHERE source = 'video_ai' AND category_code = $1 AND state <> 'closed' AND last_detected_at >= $2
+           AND lon BETWEEN $3::float8 - $5::float8 AND $3::float8 + $5::float8 AND lat BETWEEN $4::float8 - $6::float8 AND $4::float8 + $6::float8
+           AND 6371008.8 * radians(sqrt(power((lon - $3::float8) * cos(radians($4::float8)), 2) + power(lat - $4::float8, 2))) <= $7::float8
+         ORDER BY last_detected_at DESC LIMIT 1`,
+        [p.categoryCode, p.since.toISOString(), p.lon, p.lat, dLon, dLat, p.radiusM],
+      );
+      return rows[0] ? Number(rows[0].id) : undefined;
+    },
+    async insertDetection(tx: Queryable, eventId: number, d: { cameraId: string; scenario: string; detectedAt: Date; confidence: number; snapshotUrl: string | null; lon: number; lat: number; receivedAt: Date }): Promise<void> {
+      await tx.query(
+        `INSERT INTO events_detections (event_id, camera_id, scenario, detected_at, confidence, snapshot_url, lon, lat, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [eventId, d.cameraId, d.scenario, d.detectedAt.toISOString(), d.confidence, d.snapshotUrl, d.lon, d.lat, d.receivedAt.toISOString()],
+      );
+    },
+    async countDetection(tx: Queryable, eventId: number, at: Date): Promise<number> {
+      const { rows } = await tx.query<{ n: number }>(
+        'UPDATE events_events SET detection_count = detection_count + 1, last_detected_at = GREATEST(last_detected_at, $2) WHERE id = $1 RETURNING detection_count AS n',
+        [eventId, at.toISOString()],
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+    async insertAttachment(tx: Queryable, eventId: number, a: { name: string; mediaType: string; sizeBytes: number | null; sha256: string | null; path: string | null; url: string | null; actor: string; at: Date }): Promise<number> {
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO events_attachments (event_id, name, media_type, size_bytes, sha256, path, url, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [eventId, a.name, a.mediaType, a.sizeBytes, a.sha256, a.path, a.url, a.actor, a.at.toISOString()],
+      );
+      return Number(rows[0]?.id);
+    },
+    async attachments(eventId: number): Promise<Array<Attachment & { path: string | null }>> {
+      const { rows } = await db.query<{ id: string; name: string; media_type: string; size_bytes: string | null; sha256: string | null; path: string | null; url: string | null; actor: string; created_at: Date | string }>(
+        'SELECT * FROM events_attachments WHERE event_id = $1 ORDER BY id',
+        [eventId],
+      );
+      return rows.map((r) => ({
+        id: Number(r.id), name: r.name, mediaType: r.media_type, sizeBytes: r.size_bytes === null ? null : Number(r.size_bytes), sha256: r.sha256, url: r.url, actor: r.actor, createdAt: iso(r.created_at), path: r.path,
+      }));
+    },
+    /** Open work whose warning or deadline has passed and was not yet acted on, oldest first. */
+    async dueTimers(now: Date, limit: number): Promise<Array<{ id: number; kind: 'warn' | 'escalate' }>> {
+      const { rows } = await db.query<{ id: string; kind: 'warn' | 'escalate' }>(
+        `SELECT id, CASE WHEN deadline_at <= $1 THEN 'escalate' ELSE 'warn' END AS kind FROM events_events
+         WHERE state IN ('dispatched', 'accepted', 'handling')
+           AND ((deadline_at <= $1 AND escalated_at IS NULL) OR (warn_at <= $1 AND warned_at IS NULL))
+         ORDER BY deadline_at LIMIT $2`,
+        [now.toISOString(), limit],
+      );
+      return rows.map((r) => ({ id: Number(r.id), kind: r.kind }));
+    },
+    /** Per department: totals, open, handled, on time and overdue (reported late, or open past the deadline). */
+    async stats(from: Date, to: Date, now: Date): Promise<Array<{ code: string; name: string; total: number; open: number; handled: number; on_time: number; overdue: number }>> {
+      const { rows } = await db.query<{ code: string; name: string; total: number; open: number; handled: number; on_time: number; overdue: number }>(
+        `SELECT e.department_code AS code, d.name, count(*)::int AS total,
+           count(*) FILTER (WHERE e.state <> 'closed')::int AS open,
+           count(*) FILTER (WHERE e.reported_at IS NOT NULL)::int AS handled,
+           count(*) FILTER (WHERE e.reported_at IS NOT NULL AND e.reported_at <= e.deadline_at)::int AS on_time,
+           count(*) FILTER (WHERE (e.reported_at IS NOT NULL AND e.reported_at > e.deadline_at)
+                               OR (e.reported_at IS NULL AND e.state IN ('dispatched', 'accepted', 'handling') AND e.deadline_at < $3))::int AS overdue
+         FROM events_events e JOIN events_departments d ON d.code = e.department_code
+         WHERE e.created_at >= $1 AND e.created_at < $2 GROUP BY e.department_code, d.name ORDER BY e.department_code`,
+        [from.toISOString(), to.toISOString(), now.toISOString()],
+      );
+      return rows;
+    },
+  };
+}
+
+export type EventsStore = ReturnType<typeof createEventsStore>;

@@ -1,0 +1,77 @@
+// Time limits with a controllable clock: warnings before the deadline, escalation after it,
+// working hours, the overdue filter and the on-time rate per department.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cityMigrations } from '../../src/modules/city/index.ts';
+import { eventsMigrations, type EventDetail, type Stats } from '../../src/modules/events/index.ts';
+import { forEachDatabase } from '../support/databases.ts';
+import { call, MONDAY_10, newEvent, seedCity, startEvents, type Harness } from './support.ts';
+
+const MIN = 60_000;
+
+forEachDatabase('events deadlines', { migrations: [cityMigrations, eventsMigrations] }, (ctx) => {
+  let h: Harness;
+  beforeAll(async () => {
+    await seedCity(ctx.db);
+    h = await startEvents(ctx.db);
+  });
+  afterAll(() => h.close());
+
+  const create = async (over: Record<string, unknown>) => (await call<EventDetail>(h.app, 'POST', '/api/events', newEvent(over))).body;
+  const get = async (id: number) => (await call<EventDetail>(h.app, 'GET', `/api/events/${id}`)).body;
+
+  it('an urgent fire (15 min, clock time) is warned at 75 % and escalated once after its deadline', async () => {
+    h.clock.set(MONDAY_10);
+    const e = await create({ categoryCode: 'TF01', severity: 'urgent', title: '火情' });
+    expect(e.deadlineAt).toBe('2026-03-02T02:15:00.000Z');
+    expect(e.warnAt).toBe('2026-03-02T02:11:15.000Z');
+    h.clock.advance(11 * MIN);
+    expect(await h.module.service.sweepDeadlines()).toEqual({ warned: 0, escalated: 0 });
+    h.clock.advance(MIN);
+    expect(await h.module.service.sweepDeadlines()).toEqual({ warned: 1, escalated: 0 });
+    expect(await h.module.service.sweepDeadlines()).toEqual({ warned: 0, escalated: 0 });
+    h.clock.advance(4 * MIN);
+    expect(await h.module.service.sweepDeadlines()).toEqual({ warned: 0, escalated: 1 });
+    expect(await h.module.service.sweepDeadlines()).toEqual({ warned: 0, escalated: 0 });
+    const after = await get(e.id);
+    expect(after).toMatchObject({ overdue: true, escalationLevel: 1 });
+    expect(after.timeline.map((t) => `${t.action}:${t.actor}`).slice(-2)).toEqual(['warned:system', 'escalated:system']);
+    const overdue = await call<{ items: EventDetail[] }>(h.app, 'GET', '/api/events?overdue=true&department=371502-YJ');
+    expect(overdue.body.items.map((x) => x.id)).toEqual([e.id]);
+    const outbox = await ctx.db.query<{ subject: string }>(`SELECT subject FROM platform_outbox WHERE payload->>'eventId' = $1 ORDER BY id`, [String(e.id)]);
+    expect(outbox.rows.map((r) => r.subject).slice(-2)).toEqual(['events.event.warned', 'events.event.escalated']);
+  });
+
+  it('a normal 暴露垃圾 (480 working minutes) reported on Friday 16:00 is due Monday 16:30; nights and the weekend do not count', async () => {
+    h.clock.set('2026-03-06T08:00:00Z');
+    const e = await create({ categoryCode: 'SR01', severity: 'normal' });
+    expect(e.deadlineAt).toBe('2026-03-09T08:30:00.000Z');
+    h.clock.set('2026-03-08T12:00:00Z');
+    await h.module.service.sweepDeadlines();
+    expect((await get(e.id)).timeline.some((t) => t.action === 'warned' || t.action === 'escalated')).toBe(false);
+  });
+
+  it('reassignment starts a fresh time limit for the new department', async () => {
+    h.clock.set(MONDAY_10);
+    const e = await create({ categoryCode: 'TF03', severity: 'urgent' });
+    h.clock.advance(10 * MIN);
+    const r = await call<EventDetail>(h.app, 'POST', `/api/events/${e.id}/reassign`, { departmentCode: '371502-JJ' });
+    expect(r.body.deadlineAt).toBe('2026-03-02T02:25:00.000Z');
+  });
+
+  it('on-time rate per department: reported before the deadline counts, late or open past it does not', async () => {
+    h.clock.set('2026-04-06T02:00:00Z');
+    const a = await create({ categoryCode: 'YL02', severity: 'urgent' });
+    const b = await create({ categoryCode: 'YL02', severity: 'urgent' });
+    const c = await create({ categoryCode: 'YL02', severity: 'urgent' });
+    for (const id of [a.id, b.id]) for (const act of ['accept', 'start']) await call(h.app, 'POST', `/api/events/${id}/${act}`, {});
+    h.clock.advance(30 * MIN);
+    await call(h.app, 'POST', `/api/events/${a.id}/report`, {});
+    h.clock.advance(60 * MIN);
+    await call(h.app, 'POST', `/api/events/${b.id}/report`, {});
+    const stats = (await call<Stats>(h.app, 'GET', '/api/events/stats?from=2026-04-06T00:00:00Z')).body;
+    const yl = stats.departments.find((d) => d.departmentCode === '371502-YL');
+    expect(yl).toMatchObject({ total: 3, handled: 2, onTime: 1, overdue: 2, open: 3 });
+    expect(yl?.onTimeRate).toBeCloseTo(1 / 3);
+    expect(c.id).toBeGreaterThan(0);
+  });
+});

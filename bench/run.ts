@@ -3,9 +3,19 @@
  * Each suite prints its figures next to the ceiling of the engine underneath, measured in the same run.
  */
 import { benchCity } from './city.ts';
+import { benchCatalog } from './catalog.ts';
+import { benchAggregation } from './aggregation.ts';
+import { benchIdentity } from './identity.ts';
+import { benchIot } from './iot.ts';
+import { benchEvents } from './events.ts';
 
 const suites: Record<string, () => Promise<void>> = {
   city: benchCity,
+  catalog: benchCatalog,
+  aggregation: benchAggregation,
+  identity: benchIdentity,
+  iot: benchIot,
+  events: benchEvents,
 };
 
 const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1] ?? '').startsWith('--'));

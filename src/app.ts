@@ -118,6 +118,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const metrics = createMetrics();
     const http = await createHttpServer({ logger, db, metrics, rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, version: platformVersion, webDir: webDistDir });
     cleanups.push(() => http.close());
+    // The access hook goes on the root server before any route: it authenticates and enforces `config.permission`.
+    modules.identity.installAccess(http);
     http.register(
       opsRoutes({
         metrics,
@@ -139,7 +141,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     let demoReady: Promise<void> = Promise.resolve();
     if (buildDemo) {
       demoReady = buildDemoCity(db, { people: config.demoPeople, seed: config.demoSeed }, onDemoProgress).then(
-        (r) => logger.info({ people: r.people, seed: r.seed, reused: r.reused }, 'demo city ready'),
+        async (r) => {
+          logger.info({ people: r.people, seed: r.seed, reused: r.reused }, 'demo city ready');
+          await modules.identity.syncRegions();
+        },
         (err: unknown) => {
           logger.error({ err }, 'demo city build failed');
           throw err;

@@ -5,15 +5,36 @@
  */
 import type { MigrationSource, ModuleContext, PlatformModule } from './platform/index.ts';
 import { cityMigrations, createCityModule, type CityModule } from './modules/city/index.ts';
+import { createIdentityModule, identityMigrations, type IdentityModule } from './modules/identity/index.ts';
+import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.ts';
+import { aggregationMigrations, createAggregationModule, type AggregationModule } from './modules/aggregation/index.ts';
+import { createIotModule, iotMigrations, type IotModule } from './modules/iot/index.ts';
+import { createEventsModule, eventsMigrations, type EventsModule } from './modules/events/index.ts';
 
 /** Every module's migrations, applied after the platform's own, in this order. */
-export const moduleMigrations: readonly MigrationSource[] = [cityMigrations];
+export const moduleMigrations: readonly MigrationSource[] = [cityMigrations, identityMigrations, iotMigrations, catalogMigrations, aggregationMigrations, eventsMigrations];
 
 export interface Modules {
   city: CityModule;
+  identity: IdentityModule;
+  iot: IotModule;
+  catalog: CatalogModule;
+  aggregation: AggregationModule;
+  events: EventsModule;
 }
 
 export function createModules(ctx: ModuleContext): { modules: Modules; list: PlatformModule[] } {
   const city = createCityModule(ctx);
-  return { modules: { city }, list: [city] };
+  const identity = createIdentityModule(ctx, { city: city.service });
+  const iot = createIotModule(ctx);
+  const catalog = createCatalogModule(ctx);
+  const aggregation = createAggregationModule({ ...ctx, catalog: catalog.service });
+  const events = createEventsModule(ctx, {
+    locate: (lon, lat) => city.service.locate(lon, lat),
+    deviceLocator: async (id) => {
+      const d = await iot.registry.get(id);
+      return { name: d.name, lon: d.lon, lat: d.lat };
+    },
+  });
+  return { modules: { city, identity, iot, catalog, aggregation, events }, list: [city, identity, iot, catalog, aggregation, events] };
 }

@@ -8,6 +8,7 @@ import { configVariables, createLogger, isAppError, loadConfig } from '../kernel
 import { ensureWebBuilt } from './web-build.ts';
 import { phaseProgress } from './progress.ts';
 import { validateCommand, validateKinds } from './validate.ts';
+import { importFile } from './import.ts';
 
 // The engines and modules load only for the commands that use them, so `validate` and `--help` stay quick.
 const loadApp = () => import('../app.ts');
@@ -142,6 +143,28 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('audit')
+    .description('the tamper-evident audit log (审计日志)')
+    .command('verify')
+    .description('walk the SM3 hash chain of the audit log and name the first edited, deleted or reordered entry')
+    .addHelpText('after', '\nExit status: 0 the chain is intact, 1 it was tampered with (the first bad entry is printed).')
+    .action(async () => {
+      try {
+        const config = loadConfig();
+        const { openEngines } = await loadApp();
+        const { verifyAuditChain } = await import('../platform/index.ts');
+        const { db } = await openEngines(config, createLogger({ level: 'warn' }));
+        const r = await verifyAuditChain(db);
+        await db.close();
+        if (r.ok) out(`audit chain intact: ${r.entries} entries, head ${r.headHash}`);
+        else err(`audit chain broken at entry ${r.firstBadSeq} (${r.problem}): ${r.message}`);
+        process.exit(r.ok ? 0 : 1);
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
     .command('validate')
     .description('check a resident ID number (id), unified social credit code (uscc) or division code (division)')
     .argument('<kind>', `one of: ${validateKinds.join(', ')}`)
@@ -151,6 +174,24 @@ export function buildProgram(): Command {
       const r = await validateCommand(kind, value);
       (r.ok ? out : err)(r.text);
       process.exit(r.exitCode);
+    });
+
+  program
+    .command('import')
+    .description('load a CSV (UTF-8 or GBK), XLSX or JSON file into a catalogued resource of a running platform (大汇聚)')
+    .argument('<resource-code>', 'the resource code in the catalog')
+    .argument('<file>', 'the file to load')
+    .option('--url <url>', 'the platform', `http://127.0.0.1:${process.env.PORT ?? '8080'}`)
+    .option('--format <format>', 'csv, xlsx or json (default: from the file name)')
+    .option('--api-key <key>', 'API key (default: CITYBRAIN_API_KEY)')
+    .addHelpText('after', '\nBad rows are quarantined, not fatal; the command prints where to download them.\nExit status: 0 loaded, 1 refused or failed.')
+    .action(async (code: string, file: string, opts: { url: string; format?: string; apiKey?: string }) => {
+      try {
+        const apiKey = opts.apiKey ?? process.env.CITYBRAIN_API_KEY;
+        process.exit(await importFile(code, file, { url: opts.url, ...(opts.format ? { format: opts.format } : {}), ...(apiKey ? { apiKey } : {}) }, out));
+      } catch (e) {
+        fail(e);
+      }
     });
 
   return program;

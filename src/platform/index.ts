@@ -16,4 +16,5 @@ export const platformMigrations: MigrationSource = {
   dir: fileURLToPath(new URL('./migrations', import.meta.url)),
 };
 export * from './mqtt/index.ts';
+export * from './audit/index.ts';
 export type { ModuleContext, PlatformModule } from './module.ts';

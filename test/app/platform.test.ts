@@ -60,9 +60,11 @@ describe('the platform, started as `npm start` starts it', () => {
   it('documents its routes in OpenAPI and answers bad input with the field that is wrong', async () => {
     const doc = (await (await fetch(`${platform.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/city/summary', '/api/city/residents/{idNumber}', '/healthz', '/readyz']));
-    const bad = await fetch(`${platform.url}/api/city/residents/not-an-id`);
+    // Resident lookups need a permission: an anonymous caller is refused before anything else runs.
+    expect((await fetch(`${platform.url}/api/city/residents/not-an-id`)).status).toBe(401);
+    const bad = await fetch(`${platform.url}/api/city/divisions?parent=12`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { field: string }).field).toBe('/params/idNumber');
+    expect(((await bad.json()) as { field: string }).field).toBe('/querystring/parent');
   });
 
   it('exposes Prometheus metrics', async () => {

@@ -22,9 +22,40 @@ export interface CityService {
   getResident(idNumber: string): Promise<Resident>;
   /** An enterprise by 统一社会信用代码; invalid codes are refused with the reason. */
   getEnterprise(uscc: string): Promise<Enterprise>;
+  /**
+   * 实名核验 real-name check: does the population base data hold this ID number under this name?
+   * Malformed numbers are refused (`resident_id_invalid`); a miss is an answer, not an error.
+   */
+  verifyResidentName(idNumber: string, name: string): Promise<ResidentNameCheck>;
+  /**
+   * 法人核验 legal-entity check: is the enterprise registered, and is `actingIdNumber` (if given)
+   * its legal representative? Malformed codes are refused (`uscc_invalid`).
+   */
+  verifyEnterprise(uscc: string, actingIdNumber?: string): Promise<EnterpriseCheck>;
+  /**
+   * The divisions and grid of a point: the grid whose representative point is nearest (grids carry
+   * no drawn boundary, so this is a nearest-point match, not point-in-polygon). Null before the
+   * demo city is built.
+   */
+  locate(lon: number, lat: number): Promise<PointLocation | null>;
   /** Build the demo city with this module's clock (see {@link buildDemoCity}). */
   buildDemoCity(options: Omit<DemoBuildOptions, 'clock'>, onProgress?: (p: DemoBuildProgress) => void): Promise<DemoBuildResult>;
 }
+
+export interface PointLocation {
+  districtCode: string;
+  townCode: string;
+  villageCode: string;
+  gridCode: string;
+}
+
+export type ResidentNameCheck =
+  | { verified: true; idNumber: string; districtCode: string; phone: string | null }
+  | { verified: false; reason: 'not_found' | 'name_mismatch' };
+
+export type EnterpriseCheck =
+  | { verified: true; uscc: string; name: string; districtCode: string; actingIsLegalRep: boolean }
+  | { verified: false; reason: 'not_found' };
 
 const divisionCodeShape = /^\d{6}(\d{3}){0,2}$/;
 
@@ -139,6 +170,40 @@ export function createCityService(deps: { db: Database; logger: Logger; clock: C
         lon: e.lon,
         lat: e.lat,
       };
+    },
+
+    async verifyResidentName(idNumber, name) {
+      const parsed = parseResidentId(idNumber.trim().toUpperCase());
+      if (!parsed.ok) throw cityError('resident_id_invalid', parsed.message, { field: 'idNumber', reason: parsed.reason });
+      const r = await store.resident(parsed.value.id);
+      if (!r) return { verified: false, reason: 'not_found' };
+      if (r.name !== name.trim()) return { verified: false, reason: 'name_mismatch' };
+      return { verified: true, idNumber: r.idNumber, districtCode: r.districtCode, phone: r.phone };
+    },
+
+    async verifyEnterprise(uscc, actingIdNumber) {
+      const parsed = parseUscc(uscc.trim().toUpperCase());
+      if (!parsed.ok) throw cityError('uscc_invalid', parsed.message, { field: 'uscc', reason: parsed.reason });
+      const e = await store.enterprise(parsed.value.code);
+      if (!e) return { verified: false, reason: 'not_found' };
+      const acting = actingIdNumber?.trim().toUpperCase();
+      return { verified: true, uscc: e.uscc, name: e.name, districtCode: e.districtCode, actingIsLegalRep: acting !== undefined && acting === e.legalRepId };
+    },
+
+    async locate(lon, lat) {
+      // Equirectangular distance is exact enough at city scale; the bounding box keeps it to nearby grids first.
+      const k = Math.cos((lat * Math.PI) / 180) ** 2;
+      const nearest = async (box: number | null) =>
+        (
+          await deps.db.query<{ district_code: string; town_code: string; village_code: string; code: string }>(
+            `SELECT district_code, town_code, village_code, code FROM city_grids
+             ${box === null ? '' : 'WHERE lon BETWEEN $1::float8 - $4::float8 AND $1::float8 + $4::float8 AND lat BETWEEN $2::float8 - $4::float8 AND $2::float8 + $4::float8'}
+             ORDER BY power(lon - $1::float8, 2) * $3::float8 + power(lat - $2::float8, 2) LIMIT 1`,
+            box === null ? [lon, lat, k] : [lon, lat, k, box],
+          )
+        ).rows[0];
+      const g = (await nearest(0.05)) ?? (await nearest(null));
+      return g ? { districtCode: g.district_code, townCode: g.town_code, villageCode: g.village_code, gridCode: g.code } : null;
     },
 
     async buildDemoCity(options, onProgress) {

@@ -12,7 +12,18 @@ import { usePathname } from './router.tsx';
 
 // Pages with charts and maps load on demand so the first load stays small.
 const HomePage = lazy(() => import('../pages/HomePage.tsx').then((m) => ({ default: m.HomePage })));
+const CatalogPage = lazy(() => import('../pages/CatalogPage.tsx').then((m) => ({ default: m.CatalogPage })));
+const AggregationPage = lazy(() => import('../pages/AggregationPage.tsx').then((m) => ({ default: m.AggregationPage })));
 const PlatformStatusPage = lazy(() => import('../pages/PlatformStatusPage.tsx').then((m) => ({ default: m.PlatformStatusPage })));
+const PeoplePage = lazy(() => import('../pages/PeoplePage.tsx').then((m) => ({ default: m.PeoplePage })));
+const RolesPage = lazy(() => import('../pages/RolesPage.tsx').then((m) => ({ default: m.RolesPage })));
+const ApiKeysPage = lazy(() => import('../pages/ApiKeysPage.tsx').then((m) => ({ default: m.ApiKeysPage })));
+const AuditPage = lazy(() => import('../pages/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
+const SignInPage = lazy(() => import('../pages/SignInPage.tsx').then((m) => ({ default: m.SignInPage })));
+const DevicesPage = lazy(() => import('../pages/DevicesPage.tsx').then((m) => ({ default: m.DevicesPage })));
+const AlarmsPage = lazy(() => import('../pages/AlarmsPage.tsx').then((m) => ({ default: m.AlarmsPage })));
+const EventsPage = lazy(() => import('../pages/EventsPage.tsx').then((m) => ({ default: m.EventsPage })));
+const DispatchPage = lazy(() => import('../pages/DispatchPage.tsx').then((m) => ({ default: m.DispatchPage })));
 
 function PageFallback() {
   return <Spin size="large" style={{ display: 'block', margin: '120px auto' }} />;
@@ -24,6 +35,28 @@ function renderPage(page: NavPage) {
       return <HomePage />;
     case 'status':
       return <PlatformStatusPage />;
+    case 'people':
+      return <PeoplePage />;
+    case 'roles':
+      return <RolesPage />;
+    case 'apiKeys':
+      return <ApiKeysPage />;
+    case 'audit':
+      return <AuditPage />;
+    case 'signIn':
+      return <SignInPage />;
+    case 'catalog':
+      return <CatalogPage />;
+    case 'aggregation':
+      return <AggregationPage />;
+    case 'devices':
+      return <DevicesPage />;
+    case 'alarms':
+      return <AlarmsPage />;
+    case 'events':
+      return <EventsPage />;
+    case 'dispatch':
+      return <DispatchPage />;
     default:
       return <CapabilityPendingPage page={page} />;
   }

@@ -19,7 +19,7 @@ export interface NavGroup {
 export type PageKey =
   | 'home'
   | 'catalog' | 'aggregation' | 'quality' | 'sharing' | 'openData'
-  | 'people' | 'roles' | 'audit'
+  | 'people' | 'roles' | 'apiKeys' | 'audit' | 'signIn'
   | 'devices' | 'alarms'
   | 'events' | 'dispatch' | 'oneMap' | 'bigScreen'
   | 'hotline' | 'services'
@@ -39,8 +39,8 @@ export const NAVIGATION: readonly (NavPage | NavGroup)[] = [
   {
     key: 'dataPlatform',
     pages: [
-      page('catalog', '/console/catalog', ['A1', 'A2', 'A5']),
-      page('aggregation', '/console/aggregation', ['A3']),
+      page('catalog', '/console/catalog', ['A1', 'A2', 'A5'], true),
+      page('aggregation', '/console/aggregation', ['A3'], true),
       page('quality', '/console/quality', ['A4']),
       page('sharing', '/console/sharing', ['A6', 'A7', 'A9']),
       page('openData', '/console/open-data', ['A8']),
@@ -49,20 +49,21 @@ export const NAVIGATION: readonly (NavPage | NavGroup)[] = [
   {
     key: 'identity',
     pages: [
-      page('people', '/console/people', ['B1', 'B3']),
-      page('roles', '/console/roles', ['B3', 'I4']),
-      page('audit', '/console/audit', ['I3']),
+      page('people', '/console/people', ['B1', 'B3'], true),
+      page('roles', '/console/roles', ['B3', 'I4'], true),
+      page('apiKeys', '/console/api-keys', ['B1'], true),
+      page('audit', '/console/audit', ['I3'], true),
     ],
   },
   {
     key: 'iot',
-    pages: [page('devices', '/console/devices', ['D1', 'D2', 'D3', 'D4']), page('alarms', '/console/alarms', ['D5'])],
+    pages: [page('devices', '/console/devices', ['D1', 'D2', 'D3', 'D4'], true), page('alarms', '/console/alarms', ['D5'], true)],
   },
   {
     key: 'cityBrain',
     pages: [
-      page('events', '/console/events', ['E1', 'E2']),
-      page('dispatch', '/console/dispatch', ['E3']),
+      page('events', '/console/events', ['E1', 'E2'], true),
+      page('dispatch', '/console/dispatch', ['E3'], true),
       page('oneMap', '/console/map', ['E5']),
       { ...page('bigScreen', '/screen', ['E4']), standalone: true },
     ],
@@ -74,6 +75,7 @@ export const NAVIGATION: readonly (NavPage | NavGroup)[] = [
 
 /** Pages the server also serves index.html for, outside the console. */
 export const PORTALS: readonly NavPage[] = [
+  { ...page('signIn', '/console/login', ['B2'], true), standalone: true },
   { ...page('openPortal', '/open', ['A8']), standalone: true },
   { ...page('citizenPortal', '/m', ['C8']), standalone: true },
 ];

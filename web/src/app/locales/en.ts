@@ -1,4 +1,9 @@
 import type { Messages } from './zh-cn.ts';
+import { catalogEn } from '../../modules/catalog/locales.ts';
+import { aggregationEn } from '../../modules/aggregation/locales.ts';
+import { identityEn } from '../../modules/identity/locales.ts';
+import { iotEn } from '../../modules/iot/locales.ts';
+import { eventsEn } from '../../modules/events/locales.ts';
 
 export const en: Messages = {
   app: {
@@ -25,6 +30,8 @@ export const en: Messages = {
     people: 'People & units',
     roles: 'Roles',
     audit: 'Audit',
+    apiKeys: 'API keys',
+    signIn: 'Sign in',
     devices: 'Devices',
     alarms: 'Alarms',
     events: 'Events',
@@ -131,4 +138,9 @@ export const en: Messages = {
     seconds: '{{n}} s',
     separator: ' ',
   },
+  catalog: catalogEn,
+  aggregation: aggregationEn,
+  identity: identityEn,
+  iot: iotEn,
+  events: eventsEn,
 };

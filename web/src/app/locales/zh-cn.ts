@@ -1,4 +1,9 @@
 // 简体中文 — the first language. en.ts must have exactly the same keys (checked by the compiler).
+import { catalogZhCN } from '../../modules/catalog/locales.ts';
+import { aggregationZhCN } from '../../modules/aggregation/locales.ts';
+import { identityZhCN } from '../../modules/identity/locales.ts';
+import { iotZhCN } from '../../modules/iot/locales.ts';
+import { eventsZhCN } from '../../modules/events/locales.ts';
 export const zhCN = {
   app: {
     title: '开放城市大脑',
@@ -24,6 +29,8 @@ export const zhCN = {
     people: '人员与机构',
     roles: '角色权限',
     audit: '审计日志',
+    apiKeys: 'API 密钥',
+    signIn: '登录',
     devices: '设备',
     alarms: '告警',
     events: '事件中心',
@@ -129,6 +136,11 @@ export const zhCN = {
     seconds: '{{n}} 秒',
     separator: ' ',
   },
+  catalog: catalogZhCN,
+  aggregation: aggregationZhCN,
+  identity: identityZhCN,
+  iot: iotZhCN,
+  events: eventsZhCN,
 } as const;
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

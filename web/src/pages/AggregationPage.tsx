@@ -1,0 +1,132 @@
+import { InboxOutlined } from '@ant-design/icons';
+import { Card, Col, Row, Select, Space, Table, Tag, Typography, Upload } from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorResult } from '../app/ErrorResult.tsx';
+import { uploadFile, type Load } from '../modules/aggregation/api/aggregation-api.ts';
+import { LoadDetail, statusColor } from '../modules/aggregation/components/LoadDetail.tsx';
+import { useLoads, useRows } from '../modules/aggregation/hooks/use-loads.ts';
+import { useResourceSearch } from '../modules/catalog/hooks/use-catalog.ts';
+
+function ResourcePicker({ value, onChange }: { value: string | undefined; onChange: (code: string) => void }) {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  const { data, loading } = useResourceSearch({ q, limit: 30, offset: 0 });
+  return (
+    <Select
+      showSearch
+      filterOption={false}
+      style={{ width: 480 }}
+      placeholder={t('aggregation.pickResource')}
+      value={value}
+      loading={loading}
+      onSearch={setQ}
+      onChange={onChange}
+      data-testid="resource-picker"
+      options={(data?.items ?? []).map((r) => ({ value: r.code, label: `${r.name}（${r.code}）` }))}
+    />
+  );
+}
+
+function ResourceLoads({ code }: { code: string }) {
+  const { t } = useTranslation();
+  const [nonce, setNonce] = useState(0);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [failure, setFailure] = useState<unknown>(undefined);
+  const { data, error, reload } = useLoads(code, nonce);
+  const current: Load | undefined = useMemo(() => data?.items.find((l) => l.id === selected) ?? data?.items[0], [data, selected]);
+  const { data: rows } = useRows(code, `${current?.id ?? 0}:${current?.status ?? ''}`);
+  return (
+    <>
+      <Upload.Dragger
+        multiple={false}
+        showUploadList={false}
+        accept=".csv,.txt,.xlsx,.json,.ndjson"
+        customRequest={({ file, onSuccess, onError }) => {
+          setFailure(undefined);
+          uploadFile(code, file as File).then(
+            (load) => {
+              setSelected(load.id);
+              setNonce((n) => n + 1);
+              onSuccess?.(load);
+            },
+            (e: unknown) => {
+              setFailure(e);
+              onError?.(e as Error);
+            },
+          );
+        }}
+        height={170}
+      >
+        <p className="ant-upload-drag-icon">
+          <InboxOutlined />
+        </p>
+        <p className="ant-upload-text">{t('aggregation.upload')}</p>
+        <p className="ant-upload-hint">{t('aggregation.uploadHint')}</p>
+      </Upload.Dragger>
+      {failure !== undefined && <ErrorResult error={failure} compact />}
+      {error !== undefined && <ErrorResult error={error} onRetry={reload} compact />}
+      <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+        <Col xs={24} xl={9}>
+          <Card size="small" title={t('aggregation.loads')}>
+            <Table<Load>
+              size="small"
+              rowKey="id"
+              pagination={{ pageSize: 10 }}
+              dataSource={data?.items ?? []}
+              rowClassName={(l) => (l.id === current?.id ? 'ant-table-row-selected' : '')}
+              onRow={(l) => ({ onClick: () => setSelected(l.id), style: { cursor: 'pointer' } })}
+              columns={[
+                { title: '#', dataIndex: 'id', width: 50 },
+                { title: t('aggregation.file'), dataIndex: 'fileName', ellipsis: true },
+                { title: t('aggregation.status'), dataIndex: 'status', render: (s: Load['status']) => <Tag color={statusColor[s]}>{t(`aggregation.statusValue.${s}`)}</Tag> },
+                { title: t('aggregation.rowsRejected'), dataIndex: 'rowsRejected' },
+                { title: t('aggregation.submittedBy'), dataIndex: 'submittedBy', ellipsis: true },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={15}>
+          {current && <LoadDetail
+              key={current.id}
+              load={current}
+              onChanged={() => setNonce((n) => n + 1)}
+              onReplayed={(l) => {
+                setSelected(l.id);
+                setNonce((n) => n + 1);
+              }}
+            />}
+        </Col>
+      </Row>
+      {rows && rows.total > 0 && (
+        <Card size="small" title={`${t('aggregation.rows')} · ${rows.total.toLocaleString()}`} style={{ marginTop: 16 }}>
+          <Table size="small" rowKey={(_, i) => String(i)} pagination={false} scroll={{ x: true }} dataSource={rows.rows} columns={rows.columns.map((c) => ({ title: c, dataIndex: c }))} />
+        </Card>
+      )}
+    </>
+  );
+}
+
+/** 数据汇聚 aggregation: upload into a resource, watch the load, read and download its quarantined rows, roll back. */
+export function AggregationPage() {
+  const { t } = useTranslation();
+  const [code, setCode] = useState<string | undefined>(() => new URLSearchParams(window.location.search).get('resource') ?? undefined);
+  return (
+    <>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
+        {t('aggregation.title')}
+      </Typography.Title>
+      <Space style={{ marginBottom: 16 }}>
+        <span>{t('aggregation.resource')}</span>
+        <ResourcePicker
+          value={code}
+          onChange={(c) => {
+            setCode(c);
+            window.history.replaceState(null, '', `?resource=${encodeURIComponent(c)}`);
+          }}
+        />
+      </Space>
+      {code && <ResourceLoads key={code} code={code} />}
+    </>
+  );
+}

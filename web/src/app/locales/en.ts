@@ -46,7 +46,7 @@ export const en: Messages = {
   },
   pending: {
     title: 'This capability is being built',
-    description: '“{{name}}” is not implemented yet. This page shows no made-up data.',
+    description: '“{{name}}” is not available yet; it is on the roadmap. This page shows no made-up data.',
     requirements: 'Requirements',
     backHome: 'Back to Home',
   },

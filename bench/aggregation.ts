@@ -13,7 +13,7 @@ import { aggregationMigrations, createAggregationModule } from '../src/modules/a
 import { catalogMigrations, createCatalogModule } from '../src/modules/catalog/index.ts';
 import { createLogger, systemClock } from '../src/kernel/index.ts';
 import { generateResidentId } from '../src/kernel/ids/index.ts';
-import { argValue, log, postgresReachable, printTable, scratchPglite, scratchPostgres, type BenchDatabase } from './support.ts';
+import { argValue, eachBenchDatabase, log, printTable, type BenchDatabase } from './support.ts';
 
 const CODE = 'BENCH-SB-0001';
 
@@ -85,18 +85,7 @@ export async function benchAggregation(): Promise<void> {
     log(`writing a ${rows.toLocaleString('en-US')}-row CSV…`);
     const size = await writeCsv(file, rows);
     log(`  ${(size / 1e6).toFixed(0)} MB`);
-    const table: Array<Array<string | number>> = [];
-    const engines = [scratchPglite];
-    if (await postgresReachable()) engines.push(scratchPostgres);
-    else log('PostgreSQL not reachable: PGlite only');
-    for (const open of engines) {
-      const target = await open();
-      try {
-        table.push(await measure(target, file, rows, dir));
-      } finally {
-        await target.dispose();
-      }
-    }
+    const table = await eachBenchDatabase((target) => measure(target, file, rows, dir));
     printTable(`CSV import (${(size / 1e6).toFixed(0)} MB) through the aggregation pipeline vs a bare COPY of the same rows`, ['engine', 'rows', 'import s', 'import rows/s', 'COPY s', 'COPY rows/s', 'import / ceiling'], table);
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });

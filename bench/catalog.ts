@@ -5,7 +5,7 @@
 import { migrate, platformMigrations, type Database } from '../src/platform/index.ts';
 import { catalogMigrations, createCatalogModule, indexTerms } from '../src/modules/catalog/index.ts';
 import { createLogger, systemClock } from '../src/kernel/index.ts';
-import { argValue, log, postgresReachable, printTable, scratchPglite, scratchPostgres, type BenchDatabase } from './support.ts';
+import { argValue, eachBenchDatabase, log, printTable, type BenchDatabase } from './support.ts';
 
 const places = ['东昌府区', '临清市', '茌平区', '阳谷县', '莘县', '东阿县', '冠县', '高唐县', '全市'];
 const subjects = ['河道水位', '雨量', '空气质量', '人口', '企业登记', '不动产', '公交', '医疗机构', '学校', '社保参保', '道路', '桥梁', '路灯', '垃圾清运', '供水管网', '燃气', '消防', '食品抽检', '市场主体', '税务'];
@@ -85,17 +85,6 @@ async function measure(target: BenchDatabase, n: number) {
 
 export async function benchCatalog(): Promise<void> {
   const n = argValue('resources', 100_000);
-  const rows: Array<Array<string | number>> = [];
-  const engines = [scratchPglite];
-  if (await postgresReachable()) engines.push(scratchPostgres);
-  else log('PostgreSQL not reachable: PGlite only');
-  for (const open of engines) {
-    const target = await open();
-    try {
-      rows.push(...(await measure(target, n)));
-    } finally {
-      await target.dispose();
-    }
-  }
+  const rows = (await eachBenchDatabase((target) => measure(target, n))).flat();
   printTable(`Catalog search at ${n.toLocaleString('en-US')} resources (20 per page, total counted; ms)`, ['engine', 'query', 'matches', 'p50 ms', 'p95 ms'], rows);
 }

@@ -6,7 +6,7 @@
 import { migrate, platformMigrations } from '../src/platform/index.ts';
 import { buildDemoCity, createCityModule } from '../src/modules/city/index.ts';
 import { createLogger, systemClock } from '../src/kernel/index.ts';
-import { argValue, log, postgresReachable, printTable, scratchPglite, scratchPostgres, type BenchDatabase } from './support.ts';
+import { argValue, eachBenchDatabase, log, printTable, type BenchDatabase } from './support.ts';
 
 const tables = ['city_divisions', 'city_grids', 'city_households', 'city_residents', 'city_enterprises'];
 
@@ -60,21 +60,12 @@ async function measure(target: BenchDatabase, people: number, seed: number) {
 export async function benchCity(): Promise<void> {
   const people = argValue('people', 100_000);
   const seed = argValue('seed', 371500);
-  const targets: Array<() => Promise<BenchDatabase>> = [scratchPglite];
-  if (await postgresReachable()) targets.push(scratchPostgres);
-  else log('PostgreSQL not reachable (BENCH_DATABASE_URL / DATABASE_URL); measuring PGlite only');
-  const rows: Array<Array<string | number>> = [];
-  for (const open of targets) {
-    const target = await open();
-    try {
-      const m = await measure(target, people, seed);
-      const buildRate = Math.round(m.rows / m.buildSeconds);
-      const copyRate = Math.round(m.rows / m.copySeconds);
-      rows.push([target.label, m.rows, `${m.buildSeconds.toFixed(1)} s`, buildRate, copyRate, `${Math.round((100 * buildRate) / copyRate)}%`]);
-    } finally {
-      await target.dispose();
-    }
-  }
+  const rows = await eachBenchDatabase(async (target) => {
+    const m = await measure(target, people, seed);
+    const buildRate = Math.round(m.rows / m.buildSeconds);
+    const copyRate = Math.round(m.rows / m.copySeconds);
+    return [target.label, m.rows, `${m.buildSeconds.toFixed(1)} s`, buildRate, copyRate, `${Math.round((100 * buildRate) / copyRate)}%`];
+  });
   printTable(
     `Demo city build, ${people.toLocaleString('en-US')} people (seed ${seed}) — build includes generation, keys, indexes and statistics`,
     ['engine', 'rows', 'build time', 'build rows/s', 'ceiling: bare COPY rows/s', 'build / ceiling'],

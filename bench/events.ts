@@ -8,7 +8,7 @@ import { cityMigrations, createCityModule } from '../src/modules/city/index.ts';
 import { createEventsModule, eventsMigrations, type EventInput } from '../src/modules/events/index.ts';
 import { createMemoryBus, migrate, platformMigrations, type Database } from '../src/platform/index.ts';
 import { seedCity } from '../test/events/support.ts';
-import { argValue, log, postgresReachable, printTable, scratchPglite, scratchPostgres, type BenchDatabase } from './support.ts';
+import { argValue, eachBenchDatabase, log, printTable, type BenchDatabase } from './support.ts';
 
 const CATEGORIES = ['SR01', 'JM01', 'JM03', 'SZ02', 'YL01', 'TF03'];
 
@@ -60,21 +60,8 @@ async function measure(target: BenchDatabase, n: number, concurrency: number): P
 
 export async function benchEvents(): Promise<void> {
   const n = argValue('events', 2000);
-  const rows: Array<Array<string | number>> = [];
-  const lite = await scratchPglite();
-  try {
-    rows.push(await measure(lite, n, 1));
-  } finally {
-    await lite.dispose();
-  }
-  if (await postgresReachable()) {
-    const pgdb = await scratchPostgres();
-    try {
-      rows.push(await measure(pgdb, n, 8));
-    } finally {
-      await pgdb.dispose();
-    }
-  } else log('PostgreSQL not reachable (BENCH_DATABASE_URL / DATABASE_URL); measuring PGlite only');
+  // PGlite runs one query at a time, so concurrency only helps on PostgreSQL.
+  const rows = await eachBenchDatabase((target) => measure(target, n, target.db.engine === 'pglite' ? 1 : 8));
   printTable('Event intake → dispatched (service call, one transaction per event) vs bare INSERT of the same rows', [
     'engine', 'concurrency', 'events', 'events/s', 'p50 ms', 'p95 ms', 'p99 ms', 'bare INSERT rows/s', 'bare p50 ms',
   ], rows);

@@ -62,6 +62,26 @@ export async function scratchPostgres(): Promise<BenchDatabase> {
   };
 }
 
+/**
+ * Run `measure` on a scratch PGlite and, when reachable, a scratch PostgreSQL database, disposing
+ * each afterwards; returns the results in that order.
+ */
+export async function eachBenchDatabase<T>(measure: (target: BenchDatabase) => Promise<T>): Promise<T[]> {
+  const targets: Array<() => Promise<BenchDatabase>> = [scratchPglite];
+  if (await postgresReachable()) targets.push(scratchPostgres);
+  else log('PostgreSQL not reachable (BENCH_DATABASE_URL / DATABASE_URL); measuring PGlite only');
+  const results: T[] = [];
+  for (const open of targets) {
+    const target = await open();
+    try {
+      results.push(await measure(target));
+    } finally {
+      await target.dispose();
+    }
+  }
+  return results;
+}
+
 /** Print a fixed-width table; the last column usually holds the ratio to the ceiling. */
 export function printTable(title: string, header: string[], rows: Array<Array<string | number>>): void {
   const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toLocaleString('en-US') : c)))];

@@ -1,5 +1,5 @@
 /** A running platform with a fixed clock, and an HTTP client that keeps the session cookie. */
-import { startPlatform, type Platform } from '../../src/app.ts';
+import { startPlatform, type Platform, type PlatformOptions } from '../../src/app.ts';
 import { fixedClock } from '../../src/kernel/index.ts';
 import { base32Decode, totp } from '../../src/modules/identity/index.ts';
 import { testPlatformOptions } from '../support/platform.ts';
@@ -47,10 +47,10 @@ export interface IdentityHarness {
   dispose(): Promise<void>;
 }
 
-export async function startIdentityPlatform(): Promise<IdentityHarness> {
+export async function startIdentityPlatform(overrides: PlatformOptions = {}): Promise<IdentityHarness> {
   const { options, dispose } = await testPlatformOptions();
   const clock = fixedClock('2026-11-24T02:00:00.000Z');
-  const platform = await startPlatform({ ...options, clock });
+  const platform = await startPlatform({ ...options, clock, ...overrides });
   const creds = platform.modules.identity.initialCredentials;
   const admins = new Map<string, Client>();
   const totpFor = (secret: string) => {

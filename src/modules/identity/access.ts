@@ -26,6 +26,20 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Is `origin` (an Origin or Referer header) the host the request was sent to? */
+function sameOrigin(origin: string, request: FastifyRequest): boolean {
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const forwarded = request.headers['x-forwarded-host'];
+  return host === request.headers.host || (typeof forwarded === 'string' && host === forwarded.split(',')[0]?.trim());
+}
+
 export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
   const { store, clock, settings } = ctx;
 
@@ -76,13 +90,18 @@ export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
   }
 
   const routeTable: Array<{ method: string; url: string; permission: string | undefined }> = [];
+  /** Routes registered after `install` that declare no permission: refused to everyone (deny by default). */
+  const undeclared = new Set<string>();
 
   /** Install the hook on the root server, before any module's routes are registered. */
   function install(app: HttpApp): void {
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       const permission = route.config?.permission;
-      for (const method of methods) if (method !== 'HEAD') routeTable.push({ method, url: route.url, permission });
+      for (const method of methods) {
+        if (permission === undefined) undeclared.add(`${method} ${route.url}`);
+        if (method !== 'HEAD') routeTable.push({ method, url: route.url, permission });
+      }
     });
     app.decorateRequest('principal', undefined);
     app.decorateRequest('session', undefined);
@@ -91,8 +110,22 @@ export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
     app.addHook('onRequest', async (request, reply) => {
       const permission = request.routeOptions.config.permission;
       const credentialSent = request.headers.authorization !== undefined || readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined;
-      // Routes without a declared permission stay open for now (a test lists them; deny-by-default is next).
-      if (permission === undefined || (permission === 'public' && !credentialSent)) return;
+      // Deny by default: a route that declares no permission is refused to everyone (403). Only what
+      // the HTTP server registered before this hook (static console files, /docs, /openapi.json) is exempt.
+      if (permission === undefined) {
+        if (!undeclared.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return;
+        return deny(request, reply, ctx.audit, 403, 'permission_undeclared', `${request.method} ${request.routeOptions.url ?? ''} declares no permission (config.permission), so nobody may call it`);
+      }
+      // CSRF: a state-changing request that rides on the session cookie must come from a page of this
+      // origin (browsers always send Origin on such requests; machine clients use Authorization and
+      // are not affected). SameSite=Lax on the cookie is the second line.
+      if (!SAFE_METHODS.has(request.method) && request.headers.authorization === undefined && readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined) {
+        const origin = request.headers.origin ?? request.headers.referer;
+        if (typeof origin === 'string' && !sameOrigin(origin, request)) {
+          return deny(request, reply, ctx.audit, 403, 'csrf_origin', `cross-site request refused: Origin ${origin} is not this platform`);
+        }
+      }
+      if (permission === 'public' && !credentialSent) return;
       const who = credentialSent ? await authenticate(request) : undefined;
       if (who) {
         request.principal = who.principal;

@@ -194,6 +194,21 @@ export function createAccounts(ctx: IdentityContext) {
       return null;
     },
 
+    /**
+     * A platform session for an account the OpenID Connect provider has just authenticated (the
+     * console's single sign-on callback): complete, since password and TOTP were checked there.
+     */
+    async sessionAfterSso(accountId: string, clientId: string, ip: string): Promise<SignInResult> {
+      const account = await store.accountById(accountId);
+      if (!account) throw identityError('account_not_found', 'the signed-in account no longer exists');
+      if (account.status !== 'active') throw identityError('account_disabled', '账号已停用 (this account is disabled)');
+      return ctx.db.transaction(async (tx) => {
+        const r = await startSession(tx, account, account.passwordMustChange ? 'password_change' : account.kind === 'staff' && !account.totpEnabled ? 'totp_enrolment' : null);
+        await audit.appendIn(tx, { actor: account.id, action: 'identity.session.create', target: account.id, outcome: 'success', details: { ip, via: 'oidc', clientId, restriction: r.restriction } });
+        return r;
+      });
+    },
+
     async signOut(token: string, actor: string): Promise<void> {
       await ctx.store.deleteSession(tokenHash(token));
       await audit.append({ actor, action: 'identity.session.delete', target: actor, outcome: 'success' });

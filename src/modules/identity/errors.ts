@@ -23,6 +23,10 @@ export const IDENTITY_ERRORS = {
   otp_invalid: 'invalid',
   unauthenticated: 'unauthenticated',
   permission_denied: 'forbidden',
+  /** Deny by default: the route declares no permission (`config.permission`). */
+  permission_undeclared: 'forbidden',
+  /** A cookie-authenticated state-changing request from another origin (CSRF). */
+  csrf_origin: 'forbidden',
   /** The session must first change its one-time password or enrol / present TOTP. */
   session_restricted: 'forbidden',
   api_key_not_found: 'not_found',
@@ -35,6 +39,15 @@ export const IDENTITY_ERRORS = {
   /** 三员分立: one account cannot hold two administrator duties, nor grant roles to itself. */
   separation_of_duties: 'conflict',
   self_grant: 'forbidden',
+  /** The OIDC sign-in request (interaction) expired or its cookie is missing. */
+  interaction_expired: 'not_found',
+  /** The OIDC sign-in request is at another step (login vs consent). */
+  interaction_state: 'conflict',
+  client_not_found: 'not_found',
+  /** A client registration that the provider would refuse (redirect URIs, scopes). */
+  client_invalid: 'invalid',
+  /** 经办人 an agent acting for a legal person without a valid recorded authorisation. */
+  authorisation_missing: 'forbidden',
 } as const;
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;

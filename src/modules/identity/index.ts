@@ -6,13 +6,18 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { CityService } from '../city/index.ts';
-import { createAuditLog, type AuditLog, type HttpApp, type MigrationSource, type ModuleContext, type PlatformModule } from '../../platform/index.ts';
+import { createAuditLog, type AuditLog, type Database, type HttpApp, type MigrationSource, type ModuleContext, type PlatformModule } from '../../platform/index.ts';
 import { logChannel, type MessageChannel } from './channel.ts';
 import { DEFAULT_SETTINGS, type IdentitySettings } from './context.ts';
 import { CITY_UNIT } from './directory.ts';
+import { createOidc, type Oidc } from './oidc.ts';
+import { createClients, type Clients } from './oidc-clients.ts';
+import { createOidcStore } from './oidc-store.ts';
 import { adminRoutes } from './routes-admin.ts';
 import { selfRoutes } from './routes-self.ts';
+import { ssoRoutes } from './routes-sso.ts';
 import { createIdentityService, type IdentityService } from './service.ts';
+import type { Grant } from './permissions.ts';
 import { createIdentityStore } from './store.ts';
 
 export const identityMigrations: MigrationSource = { module: 'identity', dir: fileURLToPath(new URL('./migrations', import.meta.url)) };
@@ -23,7 +28,11 @@ export interface IdentityModule extends PlatformModule {
   audit: AuditLog;
   /** Where one-time codes go (the `log` channel in development). */
   channel: MessageChannel;
-  /** Install the access hook on the root HTTP server, before any module's routes. */
+  /** The OpenID Connect provider (single sign-on). */
+  oidc: Oidc;
+  /** 应用接入: applications registered as OpenID Connect clients. */
+  clients: Clients;
+  /** Install the access hook on the root HTTP server, before any module's routes; mount the OpenID Connect provider. */
   installAccess(app: HttpApp): void;
   /** Every route of the server with the permission it declares (undefined = none declared). */
   routeTable(): ReadonlyArray<{ method: string; url: string; permission: string | undefined }>;
@@ -40,10 +49,11 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
   const audit = createAuditLog({ db: ctx.db, clock: ctx.clock });
   const channel = deps.channel ?? logChannel(ctx.logger);
   const store = createIdentityStore(ctx.db);
-  const service = createIdentityService({
-    db: ctx.db, store, clock: ctx.clock, logger: ctx.logger, audit, city: deps.city, channel, rateLimiter: ctx.rateLimiter,
-    settings: { ...DEFAULT_SETTINGS, ...deps.settings },
-  });
+  const oidcStore = createOidcStore(ctx.db, ctx.clock);
+  const identityCtx = { db: ctx.db, store, clock: ctx.clock, logger: ctx.logger, audit, city: deps.city, channel, rateLimiter: ctx.rateLimiter, settings: { ...DEFAULT_SETTINGS, ...deps.settings } };
+  const service = createIdentityService(identityCtx, { oidcStore });
+  const oidc = createOidc(identityCtx, { config: ctx.config, oidcStore });
+  const clients = createClients(identityCtx, oidcStore);
   let initialCredentials: Array<{ login: string; role: string; oneTimePassword: string }> = [];
   const syncRegions = async () => {
     const top = await store.units(CITY_UNIT);
@@ -57,7 +67,12 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
     service,
     audit,
     channel,
-    installAccess: (app) => service.access.install(app),
+    oidc,
+    clients,
+    installAccess: (app) => {
+      service.access.install(app);
+      oidc.mount(app);
+    },
     syncRegions,
     routeTable: () => service.access.routes(),
     get initialCredentials() {
@@ -66,6 +81,7 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
     routes: async (app) => {
       await app.register(selfRoutes(service));
       await app.register(adminRoutes(service));
+      await app.register(ssoRoutes(service, oidc, clients));
     },
     async start() {
       initialCredentials = await service.directory.bootstrap();
@@ -74,6 +90,25 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
       }
       await syncRegions();
     },
+  };
+}
+
+/** A unit of the org tree as other modules read it. */
+export interface OrgUnit {
+  code: string;
+  name: string;
+  kind: 'city' | 'department' | 'district' | 'town' | 'community' | 'grid';
+  parentCode: string | null;
+}
+
+/** 组织机构 a read-only view of the org tree and of who belongs where, for modules that route or scope by unit (events). */
+export function orgDirectory(db: Database): { units(): Promise<OrgUnit[]>; membershipsOf(accountId: string): Promise<string[]>; grantsOf(accountId: string): Promise<Grant[]> } {
+  const store = createIdentityStore(db);
+  return {
+    units: async () => (await db.query<OrgUnit>('SELECT code, name, kind, parent_code AS "parentCode" FROM identity_units ORDER BY code')).rows,
+    membershipsOf: async (accountId) => (await store.membershipsOf(accountId)).map((u) => u.code),
+    /** The account's role grants with their scope units (an API key's principal carries only the key's permissions, unscoped). */
+    grantsOf: (accountId) => store.grantsOf(accountId),
   };
 }
 

@@ -41,7 +41,7 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     name: 'system_admin',
     titleZh: '系统管理员',
     titleEn: 'System administrator',
-    permissions: ['identity.account.read', 'identity.account.write', 'identity.unit.read', 'identity.unit.write', 'identity.apikey.admin', 'identity.role.read', 'platform.*'],
+    permissions: ['identity.account.read', 'identity.account.write', 'identity.unit.read', 'identity.unit.write', 'identity.apikey.admin', 'identity.role.read', 'identity.client.read', 'identity.client.write', 'platform.*'],
     duty: 'system',
   },
   {
@@ -52,16 +52,20 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     duty: 'security',
   },
   { name: 'audit_admin', titleZh: '安全审计员', titleEn: 'Audit administrator', permissions: ['audit.log.read', 'audit.log.export'], duty: 'audit' },
-  { name: 'staff', titleZh: '工作人员', titleEn: 'Staff', permissions: ['identity.unit.read', 'city.*.read'], duty: null },
+  { name: 'staff', titleZh: '工作人员', titleEn: 'Staff', permissions: ['identity.unit.read', 'city.*.read', 'map.*.read', 'screen.*.read'], duty: null },
   // Business roles of the capabilities; grant them scoped to a unit for department staff.
-  { name: 'data_admin', titleZh: '数据管理员', titleEn: 'Data administrator', permissions: ['catalog.*', 'aggregation.*', 'city.*.read'], duty: null },
+  { name: 'data_admin', titleZh: '数据管理员', titleEn: 'Data administrator', permissions: ['catalog.*', 'aggregation.*', 'quality.*', 'city.*.read'], duty: null },
+  // 数据专员 a department's data steward: grant scoped to the department's unit, it sees and handles that department's quality tickets.
+  { name: 'data_steward', titleZh: '数据专员', titleEn: 'Data steward', permissions: ['quality.ticket.read', 'quality.ticket.handle', 'quality.score.read', 'quality.rule.read', 'catalog.resource.read'], duty: null },
   { name: 'iot_operator', titleZh: '物联运维员', titleEn: 'IoT operator', permissions: ['iot.*'], duty: null },
-  { name: 'dispatcher', titleZh: '指挥调度员', titleEn: 'Dispatcher', permissions: ['events.*', 'iot.*.read', 'city.*.read'], duty: null },
+  // Machine clients of the NGSI-LD context data API (/ngsi-ld/v1), through an API key: iot.ngsi.read / iot.ngsi.write.
+  { name: 'ngsi_client', titleZh: 'NGSI-LD 数据接口客户端', titleEn: 'NGSI-LD API client', permissions: ['iot.ngsi.read', 'iot.ngsi.write'], duty: null },
+  { name: 'dispatcher', titleZh: '指挥调度员', titleEn: 'Dispatcher', permissions: ['events.*', 'iot.*.read', 'city.*.read', 'map.*.read', 'screen.*.read'], duty: null },
   {
     name: 'handler',
     titleZh: '处置人员',
     titleEn: 'Case handler',
-    permissions: ['events.event.read', 'events.event.handle', 'events.event.create', 'events.stats.read'],
+    permissions: ['events.event.read', 'events.event.handle', 'events.event.create', 'events.stats.read', 'map.*.read', 'screen.*.read'],
     duty: null,
   },
   { name: 'citizen', titleZh: '市民', titleEn: 'Citizen', permissions: [], duty: null },
@@ -73,7 +77,7 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
  * a custom role may not cover any of them, so no account can gather two duties through roles.
  */
 export const DUTY_PERMISSIONS: Record<Duty, readonly string[]> = {
-  system: ['identity.account.write', 'identity.unit.write', 'identity.apikey.admin', 'platform.admin'],
+  system: ['identity.account.write', 'identity.unit.write', 'identity.apikey.admin', 'identity.client.write', 'platform.admin'],
   security: ['identity.role.write', 'identity.role.grant', 'identity.account.lock'],
   audit: ['audit.log.read', 'audit.log.export'],
 };

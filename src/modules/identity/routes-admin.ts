@@ -22,6 +22,8 @@ export function adminRoutes(service: IdentityService) {
       async (request, reply) => reply.status(201).send(await service.accounts.createStaff(request.body, who(request).accountId)));
     app.post('/accounts/:id/unlock', { config: { permission: 'identity.account.lock' }, schema: { tags, summary: 'Unlock an account locked after failed sign-ins', params: AccountIdParams, response: { 200: AccountSchema } } },
       (request) => service.unlock(who(request), request.params.id));
+    app.post('/accounts/:id/status', { config: { permission: 'identity.account.write' }, schema: { tags, summary: 'Disable (sessions, API keys and single sign-on tokens stop working) or re-enable an account', params: AccountIdParams, body: Type.Object({ status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]) }, { additionalProperties: false }), response: { 200: AccountSchema } } },
+      (request) => service.setStatus(who(request), request.params.id, request.body.status));
     app.post('/accounts/:id/grants', { config: { permission: 'identity.role.grant' }, schema: { tags, summary: 'Grant a role, optionally scoped to a unit (三员分立 enforced)', params: AccountIdParams, body: GrantBody, response: { 200: AccountDetailSchema } } },
       async (request) => { await service.directory.grant(who(request), { accountId: request.params.id, ...request.body }); return service.accountDetail(request.params.id); });
     app.delete('/accounts/:id/grants', { config: { permission: 'identity.role.grant' }, schema: { tags, summary: 'Revoke a role grant', params: AccountIdParams, body: GrantBody, response: { 200: AccountDetailSchema } } },

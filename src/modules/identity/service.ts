@@ -7,9 +7,10 @@ import type { IdentityContext } from './context.ts';
 import { createDirectory } from './directory.ts';
 import { actorOf, type Principal } from './permissions.ts';
 import type { AuditQueryInput } from './schemas.ts';
+import type { OidcStore } from './oidc-store.ts';
 import type { SessionRow } from './store.ts';
 
-export function createIdentityService(ctx: IdentityContext) {
+export function createIdentityService(ctx: IdentityContext, deps: { oidcStore: OidcStore }) {
   const accounts = createAccounts(ctx);
   const apiKeys = createApiKeys(ctx);
   const directory = createDirectory(ctx, accounts);
@@ -52,6 +53,24 @@ export function createIdentityService(ctx: IdentityContext) {
         await ctx.audit.appendIn(tx, { actor: actorOf(caller), action: 'identity.account.unlock', target: id, outcome: 'success' });
       });
       return publicAccount({ ...a, lockedUntil: null }, clock.now());
+    },
+
+    /**
+     * Disable or re-enable an account. A disabled account cannot sign in; its sessions end at once,
+     * its API keys and its OpenID Connect tokens, codes and grants stop working.
+     */
+    async setStatus(caller: Principal, id: string, status: 'active' | 'disabled'): Promise<PublicAccount> {
+      const a = await accountOrThrow(id);
+      if (id === caller.accountId) throw identityError('self_grant', '不能停用自己的账号 (no one may disable their own account)', { field: 'id' });
+      await ctx.db.transaction(async (tx) => {
+        await store.setStatus(id, status, tx);
+        if (status === 'disabled') {
+          await store.deleteSessionsOf(id, null, tx);
+          await deps.oidcStore.revokeAccount(id, tx);
+        }
+        await ctx.audit.appendIn(tx, { actor: actorOf(caller), action: status === 'disabled' ? 'identity.account.disable' : 'identity.account.enable', target: id, outcome: 'success' });
+      });
+      return publicAccount({ ...a, status }, clock.now());
     },
 
     async searchAudit(caller: Principal, q: AuditQueryInput) {

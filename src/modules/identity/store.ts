@@ -120,6 +120,9 @@ export function createIdentityStore(db: Database) {
     async setLock(id: string, until: Date | null, q: Queryable = db): Promise<void> {
       await q.query('UPDATE identity_accounts SET locked_until = $2, failed_count = 0 WHERE id = $1', [id, until]);
     },
+    async setStatus(id: string, status: AccountRow['status'], q: Queryable = db): Promise<void> {
+      await q.query('UPDATE identity_accounts SET status = $2 WHERE id = $1', [id, status]);
+    },
     async setPassword(id: string, hash: string, mustChange: boolean, q: Queryable = db): Promise<void> {
       await q.query('UPDATE identity_accounts SET password_hash = $2, password_must_change = $3 WHERE id = $1', [id, hash, mustChange]);
     },

@@ -57,6 +57,14 @@ function AccountDrawer({ me, account, onClose }: { me: Me; account: Account; onC
       {account.locked && can(me, 'identity.account.lock') && (
         <Button style={{ marginTop: 16 }} onClick={() => void act(identityApi.unlock(account.id))}>{t('identity.people.unlock')}</Button>
       )}
+      {can(me, 'identity.account.write') && me.account.id !== account.id && (
+        <div style={{ marginTop: 16 }}>
+          <Button danger={(detail.data?.account.status ?? account.status) === 'active'} data-testid="account-status"
+            onClick={() => void act(identityApi.setAccountStatus(account.id, (detail.data?.account.status ?? account.status) === 'active' ? 'disabled' : 'active'))}>
+            {t((detail.data?.account.status ?? account.status) === 'active' ? 'identity.people.disable' : 'identity.people.enable')}
+          </Button>
+        </div>
+      )}
     </Drawer>
   );
 }

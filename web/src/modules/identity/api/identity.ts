@@ -61,6 +61,50 @@ export interface AuditEntry {
   hash: string;
 }
 
+export interface OidcClient {
+  clientId: string;
+  name: string;
+  ownerUnit: string;
+  confidential: boolean;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  backchannelLogoutUri: string | null;
+  scopes: string[];
+  firstParty: boolean;
+  status: 'active' | 'disabled';
+  createdAt: string;
+}
+export interface ClientInput {
+  name: string;
+  ownerUnit: string;
+  confidential: boolean;
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+  backchannelLogoutUri?: string;
+  scopes: string[];
+}
+export interface InteractionDetails {
+  uid: string;
+  /** 'login' or 'consent' */
+  prompt: string;
+  client: { clientId: string; name: string; ownerUnit: string };
+  scopes: string[];
+  signedIn: { displayName: string; login: string } | null;
+}
+
+/** Where the console's single sign-on starts (code + PKCE through the OpenID Connect provider). */
+export const ssoStartUrl = (returnTo: string) => `/api/identity/sso/start?return=${encodeURIComponent(returnTo)}`;
+
+const interaction = (uid: string, step: string) =>
+  fetchJson<{ redirectTo: string }>(`/oidc/interaction/${encodeURIComponent(uid)}/${step}`, { method: 'POST' });
+
+export const oidcApi = {
+  details: (uid: string, signal?: AbortSignal) => fetchJson<InteractionDetails>(`/oidc/interaction/${encodeURIComponent(uid)}/details`, { signal }),
+  login: (uid: string) => interaction(uid, 'login'),
+  confirm: (uid: string) => interaction(uid, 'confirm'),
+  abort: (uid: string) => interaction(uid, 'abort'),
+};
+
 const base = '/api/identity';
 const send = <T>(method: string, path: string, body?: unknown) =>
   fetchJson<T>(`${base}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -83,6 +127,7 @@ export const identityApi = {
   account: (id: string) => fetchJson<{ account: Account; grants: Grant[] }>(`${base}/accounts/${id}`),
   createStaff: (body: { login: string; name: string; idNumber?: string; units: string[] }) => send<{ account: Account; oneTimePassword: string }>('POST', '/accounts', body),
   unlock: (id: string) => send<Account>('POST', `/accounts/${id}/unlock`),
+  setAccountStatus: (id: string, status: 'active' | 'disabled') => send<Account>('POST', `/accounts/${id}/status`, { status }),
   grant: (id: string, role: string, scopeUnit?: string) => send('POST', `/accounts/${id}/grants`, { role, ...(scopeUnit ? { scopeUnit } : {}) }),
   roles: (signal?: AbortSignal) => fetchJson<Role[]>(`${base}/roles`, { signal }),
   createRole: (body: { name: string; titleZh: string; titleEn: string; permissions: string[] }) => send<Role>('POST', '/roles', body),
@@ -92,5 +137,9 @@ export const identityApi = {
   revokeKey: (id: string) => send<ApiKey>('DELETE', `/me/api-keys/${id}`),
   audit: (q: Record<string, string>, signal?: AbortSignal) => fetchJson<AuditEntry[]>(`${base}/audit?${new URLSearchParams(q).toString()}`, { signal }),
   auditCsvUrl: (q: Record<string, string>) => `${base}/audit.csv?${new URLSearchParams(q).toString()}`,
+  clients: (signal?: AbortSignal) => fetchJson<OidcClient[]>(`${base}/clients`, { signal }),
+  registerClient: (body: ClientInput) => send<{ client: OidcClient; clientSecret: string | null }>('POST', '/clients', body),
+  rotateClientSecret: (id: string) => send<{ client: OidcClient; clientSecret: string | null }>('POST', `/clients/${id}/secret`),
+  setClientStatus: (id: string, status: 'active' | 'disabled') => send<OidcClient>('POST', `/clients/${id}/status`, { status }),
   verifyAudit: () => fetchJson<{ ok: boolean; entries: number; message?: string }>(`${base}/audit/verify`),
 };

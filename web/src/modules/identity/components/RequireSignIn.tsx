@@ -13,7 +13,7 @@ export function RequireSignIn({ children }: { children: (me: Me) => ReactNode })
   const session = useSession();
   if (session.loading && !session.me) return <Spin size="large" style={{ display: 'block', margin: '120px auto' }} />;
   if (session.error) return <ErrorResult error={session.error} onRetry={session.reload} />;
-  if (!session.me || session.me.restriction) return <SignInForm initialStep={session.me?.restriction ?? 'password'} onDone={session.reload} />;
+  if (!session.me || session.me.restriction) return <SignInForm initialStep={session.me?.restriction ?? 'password'} onDone={session.reload} ssoReturn={window.location.pathname} />;
   const me = session.me;
   return (
     <div>

@@ -1,13 +1,17 @@
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Card, Divider, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../app/api.ts';
-import { identityApi, type Restriction } from '../api/identity.ts';
+import { identityApi, ssoStartUrl, type Restriction } from '../api/identity.ts';
 
 type Step = 'password' | Exclude<Restriction, null>;
 
-/** Sign-in in steps: password, then (as the server asks) a new password, TOTP enrolment or the TOTP code. */
-export function SignInForm({ initialStep = 'password', onDone }: { initialStep?: Step; onDone: () => void }) {
+/**
+ * Sign-in in steps: password, then (as the server asks) a new password, TOTP enrolment or the TOTP code.
+ * With `ssoReturn`, the first step also offers single sign-on through the OpenID Connect provider,
+ * coming back to that path signed in.
+ */
+export function SignInForm({ initialStep = 'password', onDone, ssoReturn }: { initialStep?: Step; onDone: () => void; ssoReturn?: string }) {
   const { t } = useTranslation();
   const [step, setStep] = useState<Step>(initialStep);
   const [error, setError] = useState<string>();
@@ -33,6 +37,14 @@ export function SignInForm({ initialStep = 'password', onDone }: { initialStep?:
   return (
     <Card title={t('identity.signIn.title')} style={{ maxWidth: 460, margin: '64px auto' }} data-testid="sign-in">
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="sign-in-error" />}
+      {step === 'password' && ssoReturn && (
+        <>
+          <Button type="primary" size="large" block href={ssoStartUrl(/^\/(console|screen|m)(\/[A-Za-z0-9/_-]*)?$/.test(ssoReturn) ? ssoReturn : '/console')} data-testid="sso-sign-in">
+            {t('identity.sso.button')}
+          </Button>
+          <Divider plain>{t('identity.sso.or')}</Divider>
+        </>
+      )}
       {step === 'password' && (
         <Form layout="vertical" onFinish={(v: { login: string; password: string }) => run(async () => advance((await identityApi.signIn(v.login, v.password)).restriction))}>
           <Form.Item name="login" label={t('identity.signIn.login')} rules={[{ required: true }]}>

@@ -2,6 +2,8 @@
 // routes (a server with just these modules, so no sign-in is needed): search 水位, open a
 // resource, compare two versions; upload a GBK CSV and see its progress and quarantined rows.
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import iconv from 'iconv-lite';
@@ -24,6 +26,8 @@ describe.skipIf(!hasChromium())('catalog and aggregation console pages (skipped 
   let browser: Browser;
   let dir: string;
   let url: string;
+  let api: http.Server;
+  let apiUrl: string;
   const shots = process.env.SCREENSHOT_DIR;
 
   beforeAll(async () => {
@@ -41,11 +45,19 @@ describe.skipIf(!hasChromium())('catalog and aggregation console pages (skipped 
     await app.register(catalog.routes as (a: HttpApp) => void, { prefix: '/api/catalog' });
     await app.register(aggregation.routes as (a: HttpApp) => void, { prefix: '/api/aggregation' });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
+    api = http.createServer((req, res) => {
+      if (req.headers['x-api-key'] !== 'k-water') return void res.writeHead(401).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ station_id: 'ST900', observed_at: '2026-03-01 09:00', water_level: 30.5 }, { station_id: 'ST901', observed_at: '2026-03-01 09:00', water_level: 'x' }] }));
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/levels`;
     browser = await launchBrowser();
   }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
+    api?.closeAllConnections();
+    api?.close();
     app.server.closeAllConnections();
     await app.close();
     await close();
@@ -90,4 +102,64 @@ describe.skipIf(!hasChromium())('catalog and aggregation console pages (skipped 
     expect(await page.getByText('完成').count()).toBeGreaterThan(0);
     if (shots) await page.screenshot({ path: path.join(shots, 'aggregation.png'), fullPage: true });
   });
+
+  test('creates a resource in the form (validation messages on the fields), then edits it into version 2', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    await page.goto(`${url}/console/catalog`);
+    await expect.poll(() => page.locator('tbody tr').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await page.getByTestId('resource-create').click();
+    const form = page.getByTestId('resource-form');
+    await form.waitFor();
+    await page.getByLabel('资源代码').fill('371500-ZT-SW-0009');
+    await page.getByLabel('资源名称').fill('水库库容监测数据');
+    await page.getByLabel('类', { exact: true }).fill('主题信息资源类');
+    await page.getByLabel('数源部门').fill('市水利局');
+    await page.getByLabel('摘要').fill('大中型水库的实时库容。');
+    await form.getByPlaceholder('信息项名称').fill('水库编号');
+    await form.getByPlaceholder('字段名').fill('Reservoir');
+    await page.getByTestId('resource-save').click();
+    // client rules: the column name pattern and the conditions conditional sharing needs
+    await expect.poll(() => form.textContent()).toContain('小写字母开头，仅小写字母、数字与下划线');
+    expect(await form.textContent()).toContain('有条件或不予共享须写明条件或依据');
+    await form.getByPlaceholder('字段名').fill('reservoir_id');
+    await page.getByLabel('共享类型 · 条件').fill('防汛部门依申请');
+    // the server's rule: a related resource that is not in the catalog, named on its field
+    await page.getByLabel('关联资源').fill('NO-SUCH-9');
+    await page.getByLabel('关联资源').press('Enter');
+    await page.getByTestId('resource-save').click();
+    await expect.poll(() => form.textContent()).toContain('related resource NO-SUCH-9 is not in the catalog');
+    await page.locator('.ant-select-selection-item-remove').first().click();
+    await page.getByTestId('resource-save').click();
+    await expect.poll(() => page.locator('.ant-drawer-title').first().textContent()).toContain('水库库容监测数据（371500-ZT-SW-0009）');
+    await page.getByTestId('resource-edit').click();
+    await page.getByLabel('资源名称').fill('水库库容实时监测数据');
+    await page.getByTestId('resource-save').click();
+    await expect.poll(async () => (await app.inject({ method: 'GET', url: '/api/catalog/resources/371500-ZT-SW-0009' })).json<{ version: number }>().version, { timeout: 30_000 }).toBe(2);
+    const saved = await app.inject({ method: 'GET', url: '/api/catalog/resources/371500-ZT-SW-0009' });
+    expect(saved.json()).toMatchObject({ version: 2, name: '水库库容实时监测数据', sharing: { type: 'conditional', conditions: '防汛部门依申请' }, dataItems: [{ name: 'reservoir_id', title: '水库编号', key: true }] });
+  }, 180_000);
+
+  test('adds an HTTP data source with a sealed API key and pulls it now', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 1100 } })).newPage();
+    await page.goto(`${url}/console/aggregation?resource=${waterLevel.code}`);
+    await page.getByTestId('add-source').click();
+    const form = page.getByTestId('source-form');
+    await form.waitFor();
+    await form.getByLabel('名称', { exact: true }).fill('水位站接口');
+    await form.getByLabel('接口地址').fill(apiUrl);
+    await form.getByLabel('记录路径（如 data.items）').fill('data');
+    await form.getByLabel('认证请求头名称（如 X-API-Key）').fill('x-api-key');
+    await form.getByLabel('认证请求头的值（SM4 加密保存，不再显示）').fill('k-water');
+    await form.getByLabel('调度（cron，如 0 2 * * * 表示每天 2 点；留空则仅手动）').fill('every hour');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await expect.poll(() => form.textContent()).toContain('not a cron schedule');
+    await form.getByLabel('调度（cron，如 0 2 * * * 表示每天 2 点；留空则仅手动）').fill('0 * * * *');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    const sources = page.getByTestId('sources');
+    await expect.poll(() => sources.textContent()).toContain('水位站接口');
+    await sources.getByRole('button', { name: '立即抽取' }).click();
+    await expect.poll(() => sources.textContent(), { timeout: 30_000 }).toContain('成功');
+    await expect.poll(() => page.getByTestId('rows-rejected').textContent(), { timeout: 30_000 }).toBe('1');
+    if (shots) await page.screenshot({ path: path.join(shots, 'sources.png'), fullPage: true });
+  }, 180_000);
 });

@@ -102,3 +102,18 @@ export async function previewRows(db: Queryable, table: string, columns: readonl
   const { rows } = await db.query<Record<string, unknown>>(`SELECT ${columns.map((c) => `${q(c)}::text AS ${q(c)}`).join(', ')} FROM ${table} ORDER BY _load_id DESC, _line LIMIT $1 OFFSET $2`, [limit, offset]);
   return { total: Number(total.rows[0]?.n ?? 0), rows };
 }
+
+/**
+ * Rows of a base library whose data lives in another module's table (the demo city's
+ * city_residents, city_enterprises, …), read through the data items the catalog lists for it.
+ */
+export async function backingRows(db: Queryable, table: string, columns: readonly string[], limit: number, offset: number): Promise<{ total: number; rows: Array<Record<string, unknown>> }> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(table)) return { total: 0, rows: [] };
+  const { rows: present } = await db.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1', [table]);
+  const have = new Set(present.map((r) => r.column_name));
+  const cols = columns.filter((c) => have.has(c));
+  if (cols.length === 0) return { total: 0, rows: [] };
+  const total = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM ${table}`);
+  const { rows } = await db.query<Record<string, unknown>>(`SELECT ${cols.map((c) => `${q(c)}::text AS ${q(c)}`).join(', ')} FROM ${table} ORDER BY ${q(cols[0] as string)} LIMIT $1 OFFSET $2`, [limit, offset]);
+  return { total: Number(total.rows[0]?.n ?? 0), rows };
+}

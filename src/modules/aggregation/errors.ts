@@ -15,6 +15,15 @@ export const AGGREGATION_ERRORS = {
   /** The stored file of the load is gone, so it cannot be loaded again. */
   replay_unavailable: 'conflict',
   load_not_found: 'not_found',
+  /** An upload's Idempotency-Key was used before for another resource. */
+  idempotency_key_reused: 'conflict',
+  /** Pushed records could not be loaded at all (no field matches a data item). */
+  push_refused: 'invalid',
+  /** A data source's settings are wrong (details.field names the setting). */
+  source_invalid: 'invalid',
+  /** A run of this source is under way (on this or another node). */
+  source_busy: 'conflict',
+  source_not_found: 'not_found',
 } as const;
 
 export type AggregationErrorCode = keyof typeof AGGREGATION_ERRORS;

@@ -3,18 +3,25 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { HttpApp } from '../../platform/index.ts';
 import { actorOf } from '../catalog/index.ts';
-import { LoadListSchema, LoadSchema, PageQuery, RejectListSchema, RowsSchema, UploadQuery } from './schemas.ts';
+import type { SourcesService } from './data-sources.ts';
+import {
+  LoadListSchema, LoadSchema, PageQuery, PushBodySchema, PushResultSchema, RejectListSchema, RowsSchema, SourceInputSchema, SourceListSchema, SourceRunSchema, SourceSchema,
+  UploadQuery,
+} from './schemas.ts';
 import type { AggregationService } from './service.ts';
 
 const tags = ['aggregation'];
 const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$' }) });
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const SourceQuery = Type.Object({ resource: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false });
 const ListQuery = Type.Object({ resource: Type.Optional(Type.String({ maxLength: 64 })), limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }, { additionalProperties: false });
 
 /** Upload bodies are passed on as streams and written to disk, never buffered. */
 const UPLOAD_TYPES = ['text/csv', 'text/plain', 'application/octet-stream', 'application/x-ndjson', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
-export function aggregationRoutes(service: AggregationService) {
+const idempotencyKey = (h: string | string[] | undefined): string | undefined => (typeof h === 'string' && h !== '' ? h.slice(0, 200) : undefined);
+
+export function aggregationRoutes(service: AggregationService, sources: SourcesService) {
   return (app: HttpApp): void => {
     app.addContentTypeParser(UPLOAD_TYPES, (_request, payload, done) => done(null, payload));
     app.post(
@@ -31,8 +38,51 @@ export function aggregationRoutes(service: AggregationService) {
           response: { 202: LoadSchema },
         },
       },
-      async (request, reply) =>
-        reply.status(202).send(await service.upload(request.params.code, request.body as Readable, { ...request.query, contentType: request.headers['content-type'] }, actorOf(request))),
+      async (request, reply) => {
+        const { replayed, ...load } = await service.upload(request.params.code, request.body as Readable, { ...request.query, contentType: request.headers['content-type'], idempotencyKey: idempotencyKey(request.headers['idempotency-key']) }, actorOf(request));
+        return reply.status(202).headers(replayed ? { 'idempotent-replayed': 'true' } : {}).send(load);
+      },
+    );
+    app.post(
+      '/resources/:code/records',
+      {
+        config: { permission: 'aggregation.push.write', idempotent: true },
+        schema: { tags, summary: '实时推送 push JSON records into a resource: good ones land now, refused ones come back with index and reason', params: CodeParams, body: PushBodySchema, response: { 200: PushResultSchema } },
+      },
+      (request) => service.push(request.params.code, request.body.records, actorOf(request)),
+    );
+    app.get(
+      '/sources',
+      { config: { permission: 'aggregation.source.read' }, schema: { tags, summary: 'Data sources (scheduled pulls), optionally of one resource', querystring: SourceQuery, response: { 200: SourceListSchema } } },
+      (request) => sources.list(request.query.resource),
+    );
+    app.post(
+      '/sources',
+      { config: { permission: 'aggregation.source.write', idempotent: true }, schema: { tags, summary: 'Add a data source: an HTTP API or a PostgreSQL query, on a cron schedule or on demand', body: SourceInputSchema, response: { 201: SourceSchema } } },
+      async (request, reply) => reply.status(201).send(await sources.create(request.body, actorOf(request))),
+    );
+    app.get(
+      '/sources/:id',
+      { config: { permission: 'aggregation.source.read' }, schema: { tags, summary: 'A data source with its last run', params: IdParams, response: { 200: SourceSchema } } },
+      (request) => sources.get(request.params.id),
+    );
+    app.put(
+      '/sources/:id',
+      { config: { permission: 'aggregation.source.write' }, schema: { tags, summary: 'Change a data source; credentials left out are kept', params: IdParams, body: SourceInputSchema, response: { 200: SourceSchema } } },
+      (request) => sources.update(request.params.id, request.body, actorOf(request)),
+    );
+    app.delete(
+      '/sources/:id',
+      { config: { permission: 'aggregation.source.write' }, schema: { tags, summary: 'Remove a data source (its loads stay)', params: IdParams, response: { 204: Type.Null() } } },
+      async (request, reply) => {
+        await sources.remove(request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+    app.post(
+      '/sources/:id/run',
+      { config: { permission: 'aggregation.source.write' }, schema: { tags, summary: 'Run a data source now (409 while a run is under way)', params: IdParams, response: { 200: SourceRunSchema } } },
+      (request) => sources.run(request.params.id),
     );
     app.get(
       '/loads',

@@ -28,6 +28,7 @@ export const LoadSchema = Type.Object({
   finishedAt: Type.Union([Type.String(), Type.Null()]),
   rolledBackAt: Type.Union([Type.String(), Type.Null()]),
   rolledBackBy: Type.Union([Type.String(), Type.Null()]),
+  sourceId: Type.Union([Type.Integer(), Type.Null()], { description: 'the data source whose run made this load' }),
 });
 export type Load = Static<typeof LoadSchema>;
 
@@ -48,3 +49,94 @@ export const UploadQuery = Type.Object(
 );
 
 export const RowsSchema = Type.Object({ total: Type.Integer(), columns: Type.Array(Type.String()), rows: Type.Array(Type.Record(Type.String(), Type.Unknown())) });
+
+// ---- 定时抽取 data sources and 实时推送 push ---------------------------------------------------
+
+const HttpSourceSchema = Type.Object(
+  {
+    url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000, description: 'the API address (http or https)' }),
+    recordsPath: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$', maxLength: 200, description: 'dotted path to the array of records in the answer, e.g. data.items' })),
+    paging: Type.Optional(
+      Type.Object(
+        {
+          param: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$', description: 'query parameter of the page number' }),
+          start: Type.Integer({ minimum: 0, maximum: 1, default: 1, description: 'number of the first page' }),
+          sizeParam: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$', description: 'query parameter of the page size' })),
+          size: Type.Integer({ minimum: 1, maximum: 10_000, description: 'records per page; a shorter page is the last' }),
+          maxPages: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4000 }), { description: 'request headers, e.g. an API key; stored sealed with SM4, never shown again' })),
+  },
+  { additionalProperties: false },
+);
+
+const PostgresSourceSchema = Type.Object(
+  {
+    connectionUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', maxLength: 2000, description: 'postgres://user:password@host:5432/db; stored sealed with SM4; omit on edit to keep' })),
+    query: Type.String({ minLength: 1, maxLength: 20_000, description: 'a SELECT; runs in a read-only transaction' }),
+    watermarkColumn: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', description: 'incremental: only rows whose value here is greater than the last run loaded' })),
+  },
+  { additionalProperties: false },
+);
+
+export const SourceInputSchema = Type.Object(
+  {
+    resourceCode: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$', description: 'the resource the source feeds' }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    kind: Type.Union([Type.Literal('http'), Type.Literal('postgres')]),
+    http: Type.Optional(HttpSourceSchema),
+    postgres: Type.Optional(PostgresSourceSchema),
+    schedule: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100, description: 'cron (5 or 6 fields, Asia/Shanghai), e.g. 0 2 * * *' }), Type.Null()])),
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+  },
+  { additionalProperties: false },
+);
+export type SourceInput = Static<typeof SourceInputSchema>;
+
+export const SourceSchema = Type.Object({
+  id: Type.Integer(),
+  resourceCode: Type.String(),
+  name: Type.String(),
+  kind: Type.String(),
+  http: Type.Union([
+    Type.Object({
+      url: Type.String(),
+      recordsPath: Type.Union([Type.String(), Type.Null()]),
+      paging: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+      headerNames: Type.Array(Type.String(), { description: 'names of the stored headers; their values are never answered' }),
+    }),
+    Type.Null(),
+  ]),
+  postgres: Type.Union([
+    Type.Object({ connection: Type.String({ description: 'the connection without its password' }), query: Type.String(), watermarkColumn: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+  schedule: Type.Union([Type.String(), Type.Null()]),
+  nextRunAt: Type.Union([Type.String(), Type.Null()]),
+  enabled: Type.Boolean(),
+  watermark: Type.Union([Type.String(), Type.Null()]),
+  running: Type.Boolean(),
+  lastRunAt: Type.Union([Type.String(), Type.Null()]),
+  lastStatus: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  lastLoadId: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String(),
+  createdBy: Type.String(),
+  updatedAt: Type.String(),
+});
+export type SourceView = Static<typeof SourceSchema>;
+export const SourceListSchema = Type.Object({ items: Type.Array(SourceSchema) });
+export const SourceRunSchema = Type.Object({ source: SourceSchema, load: Type.Union([LoadSchema, Type.Null()]) });
+
+export const PushBodySchema = Type.Object(
+  { records: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 10_000, description: 'records as JSON objects keyed by data-item name or title' }) },
+  { additionalProperties: false },
+);
+export const PushResultSchema = Type.Object({
+  load: LoadSchema,
+  accepted: Type.Integer({ description: 'records inserted or updated' }),
+  rejected: Type.Array(Type.Object({ index: Type.Integer({ description: 'position in `records`, from 0' }), field: Type.Union([Type.String(), Type.Null()]), reason: Type.String() })),
+});

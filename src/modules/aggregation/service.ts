@@ -6,8 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { isAppError, type Clock, type Logger } from '../../kernel/index.ts';
 import { enqueueEvent, type Database } from '../../platform/index.ts';
-import type { Actor, CatalogService } from '../catalog/index.ts';
-import { dataTableName, previewRows, rollbackRows } from './data-table.ts';
+import type { Actor, CatalogService, DataItem } from '../catalog/index.ts';
+import { backingRows, dataTableName, previewRows, rollbackRows } from './data-table.ts';
 import { aggregationError } from './errors.ts';
 import { failLoad, runLoad } from './pipeline.ts';
 import type { Load, Reject } from './schemas.ts';
@@ -20,11 +20,34 @@ export interface UploadOptions {
   format?: UploadFormat | undefined;
   fileName?: string | undefined;
   contentType?: string | undefined;
+  /** A retried upload with the same key (and caller) answers the first load instead of loading again. */
+  idempotencyKey?: string | undefined;
+}
+
+/** What a push answers: the load it made and each refused record with its index and reason. */
+export interface PushResult {
+  load: Load;
+  accepted: number;
+  rejected: Array<{ index: number; field: string | null; reason: string }>;
+}
+
+/** Where loaded records come from besides uploads: a source run or a push. */
+export interface IngestOptions {
+  fileName: string;
+  actor: Actor;
+  sourceId?: number | undefined;
 }
 
 export interface AggregationService {
   /** Store the upload on disk, record the load, and start loading it; resolves once the file is stored. */
-  upload(resourceCode: string, body: Readable, opts: UploadOptions, actor: Actor): Promise<Load>;
+  upload(resourceCode: string, body: Readable, opts: UploadOptions, actor: Actor): Promise<Load & { replayed?: boolean }>;
+  /**
+   * Load records (from a pull or a push) as an ordinary load: written to an NDJSON file kept for
+   * replay, checked and upserted like an upload; resolves when the load has finished.
+   */
+  ingest(resourceCode: string, batches: AsyncIterable<unknown[]>, opts: IngestOptions): Promise<Load>;
+  /** 实时推送 real-time push: the records land now; refused ones come back with their index and reason. */
+  push(resourceCode: string, records: readonly unknown[], actor: Actor): Promise<PushResult>;
   getLoad(id: number): Promise<Load>;
   listLoads(resourceCode: string | undefined, limit: number): Promise<{ items: Load[] }>;
   rejects(id: number, limit: number, offset: number): Promise<{ total: number; items: Reject[] }>;
@@ -33,10 +56,14 @@ export interface AggregationService {
   rollback(id: number, actor: Actor): Promise<Load>;
   /** Load the stored file of an earlier load again, as a new load (after a rollback, or into a changed resource). */
   replay(id: number, actor: Actor): Promise<Load>;
+  /** Rows of a resource: its data table, or for a base library backed by the demo city, that table. */
   rows(resourceCode: string, limit: number, offset: number): Promise<{ total: number; columns: string[]; rows: Array<Record<string, unknown>> }>;
   /** Resolves when every load in progress has finished (tests, shutdown). */
   idle(): Promise<void>;
-  /** Pick up loads a stopped process left: re-run stored files, fail interrupted uploads. */
+  /**
+   * Pick up what a stopped process left: re-run stored files, fail interrupted uploads, delete
+   * partial files (`*.part`), files of no load or of failed uploads, and orphaned stage tables.
+   */
   resume(): Promise<void>;
 }
 
@@ -57,19 +84,122 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
   const dir = path.join(deps.dataDir, 'aggregation');
   const running = new Set<Promise<void>>();
   const fileOf = (id: number, format: string) => path.join(dir, `${id}.${format}`);
+  // A file being received is `<id>.<format>.part` until it is whole; a crash leaves only parts behind.
+  const partOf = (id: number, format: string) => `${fileOf(id, format)}.part`;
+  const loadDeps = { db: deps.db, clock: deps.clock, store };
 
-  function start(load: Load): void {
+  /** Run a stored load to its end; never rejects (a failure is recorded on the load). */
+  function run(load: Load): Promise<void> {
     const task = (async () => {
       try {
         const resource = await deps.catalog.get(load.resourceCode);
-        await runLoad({ db: deps.db, clock: deps.clock, store }, { id: load.id, format: load.format as UploadFormat, file: fileOf(load.id, load.format) }, resource);
+        await runLoad(loadDeps, { id: load.id, format: load.format as UploadFormat, file: fileOf(load.id, load.format) }, resource);
       } catch (e) {
         if (!isAppError(e)) deps.logger.error({ err: e, loadId: load.id }, 'load failed');
-        await failLoad({ db: deps.db, clock: deps.clock, store }, load.id, e instanceof Error ? e.message : String(e)).catch((err: unknown) => deps.logger.error({ err }, 'could not record the failed load'));
+        await failLoad(loadDeps, load.id, e instanceof Error ? e.message : String(e)).catch((err: unknown) => deps.logger.error({ err }, 'could not record the failed load'));
       }
     })();
     running.add(task);
     void task.finally(() => running.delete(task));
+    return task;
+  }
+  const start = (load: Load): void => void run(load);
+
+  async function loadable(resourceCode: string, field: string) {
+    const resource = await deps.catalog.get(resourceCode);
+    if (resource.backingTable) {
+      throw aggregationError('resource_backed_elsewhere', `the rows of ${resourceCode} are the ${resource.backingTable} table of the demo city; load into another resource`, { field });
+    }
+    return resource;
+  }
+
+  /**
+   * Write record batches as NDJSON, one record a line (line n = record n - 1), keeping only the
+   * data items the first batch names (by column name or title), so a column no record carries is
+   * not overwritten with empties. Returns the number of records written.
+   */
+  async function writeRecords(file: string, items: readonly DataItem[], batches: AsyncIterable<unknown[]>): Promise<number> {
+    const out = fs.createWriteStream(file);
+    let columns: Array<{ item: DataItem; keys: string[] }> | null = null;
+    let n = 0;
+    try {
+      for await (const batch of batches) {
+        if (columns === null) {
+          const seen = new Set<string>();
+          for (const r of batch) if (typeof r === 'object' && r !== null && !Array.isArray(r)) for (const k of Object.keys(r)) seen.add(k);
+          columns = items.filter((i) => seen.has(i.name) || seen.has(i.title)).map((i) => ({ item: i, keys: [i.name, i.title] }));
+        }
+        let chunk = '';
+        for (const r of batch) {
+          if (typeof r !== 'object' || r === null || Array.isArray(r)) chunk += `${JSON.stringify(r) ?? 'null'}\n`;
+          else {
+            const o = r as Record<string, unknown>;
+            const row: Record<string, unknown> = {};
+            for (const c of columns) row[c.item.name] = o[c.item.name] ?? o[c.item.title] ?? null;
+            chunk += `${JSON.stringify(row)}\n`;
+          }
+          n++;
+        }
+        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+      }
+    } finally {
+      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    }
+    return n;
+  }
+
+  async function ingest(resourceCode: string, batches: AsyncIterable<unknown[]>, opts: IngestOptions): Promise<Load> {
+    const resource = await loadable(resourceCode, '/params/code');
+    await fs.promises.mkdir(dir, { recursive: true });
+    const load = await store.createLoad({ resourceCode, format: 'json', fileName: opts.fileName, submittedBy: opts.actor.id, at: deps.clock.now().toISOString(), ...(opts.sourceId ? { sourceId: opts.sourceId } : {}) });
+    const part = partOf(load.id, 'json');
+    let records: number;
+    try {
+      records = await writeRecords(part, resource.dataItems, batches);
+    } catch (e) {
+      await fs.promises.rm(part, { force: true });
+      await failLoad(loadDeps, load.id, e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+    if (records === 0) {
+      // Nothing new (an incremental pull past its watermark): a finished load of no rows.
+      await fs.promises.rm(part, { force: true });
+      await store.update(deps.db, load.id, { status: 'done', finished_at: deps.clock.now().toISOString() });
+      return getLoad(load.id);
+    }
+    await fs.promises.rename(part, fileOf(load.id, 'json'));
+    await store.update(deps.db, load.id, { status: 'loading', bytes_total: (await fs.promises.stat(fileOf(load.id, 'json'))).size });
+    await run(await getLoad(load.id));
+    return getLoad(load.id);
+  }
+
+  /**
+   * Temporary files a crash leaves: parts of uploads, files of loads that never got recorded or
+   * whose upload failed; and stage tables of loads that are not loading. Files of finished loads
+   * stay (replay reads them).
+   */
+  async function removeLeftovers(): Promise<void> {
+    const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
+    const ids = names.map((n) => /^(\d+)\.(csv|xlsx|json)$/.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
+    const statuses = await store.statuses(ids);
+    let removed = 0;
+    for (const name of names) {
+      const m = /^(\d+)\.(csv|xlsx|json)$/.exec(name);
+      const status = m ? statuses.get(Number(m[1])) : undefined;
+      if (name.endsWith('.part') || (m && (status === undefined || status === 'failed' || status === 'receiving'))) {
+        await fs.promises.rm(path.join(dir, name), { force: true });
+        removed++;
+      }
+    }
+    const stages = await deps.db.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'agg\\_stage\\_%'",
+    );
+    const loading = new Set((await store.loadsInState('loading')).map((l) => l.id));
+    for (const { table_name } of stages.rows) {
+      const id = Number(table_name.slice('agg_stage_'.length));
+      if (Number.isInteger(id) && !loading.has(id)) await deps.db.query(`DROP TABLE IF EXISTS agg_stage_${id}`);
+    }
+    if (removed > 0) deps.logger.info({ removed }, 'removed temporary upload files a stopped process left');
   }
 
   async function getLoad(id: number): Promise<Load> {
@@ -80,9 +210,19 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
 
   return {
     async upload(resourceCode, body, opts, actor) {
-      const resource = await deps.catalog.get(resourceCode);
-      if (resource.backingTable) {
-        throw aggregationError('resource_backed_elsewhere', `the rows of ${resourceCode} are the ${resource.backingTable} table of the demo city; load into another resource`, { field: '/params/code' });
+      await loadable(resourceCode, '/params/code');
+      if (opts.idempotencyKey) {
+        const prior = await store.loadByIdempotencyKey(actor.id, opts.idempotencyKey);
+        // A retry of an upload that was cut off loads; a retry of a stored one answers that load.
+        if (prior && prior.status === 'failed' && (prior.error ?? '').startsWith('upload interrupted')) await store.forgetIdempotencyKey(prior.id);
+        else if (prior) {
+          if (prior.resourceCode !== resourceCode) {
+            body.resume();
+            throw aggregationError('idempotency_key_reused', `this Idempotency-Key was used for an upload into ${prior.resourceCode}`, { field: '/headers/idempotency-key' });
+          }
+          body.resume();
+          return { ...prior, replayed: true };
+        }
       }
       const ext = path.extname(opts.fileName ?? '').toLowerCase();
       const format = opts.format ?? byExtension[ext] ?? byContentType[(opts.contentType ?? '').split(';')[0]?.trim() ?? ''];
@@ -92,25 +232,51 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
       }
       const fileName = opts.fileName ?? `upload.${format}`;
       await fs.promises.mkdir(dir, { recursive: true });
-      const load = await store.createLoad({ resourceCode, format, fileName, submittedBy: actor.id, at: deps.clock.now().toISOString() });
-      const file = fileOf(load.id, format);
+      let load: Load;
       try {
-        await pipeline(body, fs.createWriteStream(file));
+        load = await store.createLoad({ resourceCode, format, fileName, submittedBy: actor.id, at: deps.clock.now().toISOString(), ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}) });
       } catch (e) {
-        await fs.promises.rm(file, { force: true });
-        await failLoad({ db: deps.db, clock: deps.clock, store }, load.id, `upload interrupted: ${(e as Error).message}`);
+        // Two retries racing with one key: the other one won.
+        const prior = opts.idempotencyKey ? await store.loadByIdempotencyKey(actor.id, opts.idempotencyKey) : null;
+        body.resume();
+        if (prior) return { ...prior, replayed: true };
         throw e;
       }
-      const size = (await fs.promises.stat(file)).size;
+      const file = fileOf(load.id, format);
+      const part = partOf(load.id, format);
+      try {
+        await pipeline(body, fs.createWriteStream(part));
+      } catch (e) {
+        await fs.promises.rm(part, { force: true });
+        await failLoad(loadDeps, load.id, `upload interrupted: ${(e as Error).message}`);
+        throw e;
+      }
+      const size = (await fs.promises.stat(part)).size;
       if (size === 0) {
-        await fs.promises.rm(file, { force: true });
-        await failLoad({ db: deps.db, clock: deps.clock, store }, load.id, 'the upload is empty');
+        await fs.promises.rm(part, { force: true });
+        await failLoad(loadDeps, load.id, 'the upload is empty');
         throw aggregationError('upload_empty', 'the upload is empty', { field: '/body' });
       }
+      await fs.promises.rename(part, file);
       await store.update(deps.db, load.id, { status: 'loading', bytes_total: size });
       const stored = await getLoad(load.id);
       start(stored);
       return stored;
+    },
+
+    ingest,
+
+    async push(resourceCode, records, actor) {
+      const load = await ingest(
+        resourceCode,
+        (async function* () {
+          yield [...records];
+        })(),
+        { fileName: `push-${deps.clock.now().toISOString().replace(/[:.]/g, '')}.json`, actor },
+      );
+      if (load.status === 'failed') throw aggregationError('push_refused', load.error ?? 'the records could not be loaded', { field: '/body/records' });
+      const rejected = (await store.rejects(load.id, records.length + 1, -1)).map((r) => ({ index: r.line - 1, field: r.field, reason: r.reason }));
+      return { load, accepted: load.rowsInserted + load.rowsUpdated, rejected };
     },
 
     getLoad,
@@ -171,6 +337,7 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
     async rows(resourceCode, limit, offset) {
       const resource = await deps.catalog.get(resourceCode);
       const columns = resource.dataItems.map((i) => i.name);
+      if (resource.backingTable) return { columns, ...(await backingRows(deps.db, resource.backingTable, columns, limit, offset)) };
       const table = (await store.tableOf(deps.db, resourceCode)) ?? dataTableName(resourceCode);
       return { columns, ...(await previewRows(deps.db, table, columns, limit, offset)) };
     },
@@ -180,10 +347,11 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
     },
 
     async resume() {
-      for (const load of await store.loadsInState('receiving')) await failLoad({ db: deps.db, clock: deps.clock, store }, load.id, 'upload interrupted: the platform stopped while receiving the file');
+      for (const load of await store.loadsInState('receiving')) await failLoad(loadDeps, load.id, 'upload interrupted: the platform stopped while receiving the file');
+      await removeLeftovers();
       for (const load of await store.loadsInState('loading')) {
         if (fs.existsSync(fileOf(load.id, load.format))) start(load);
-        else await failLoad({ db: deps.db, clock: deps.clock, store }, load.id, 'the stored upload is gone');
+        else await failLoad(loadDeps, load.id, 'the stored upload is gone');
       }
     },
   };

@@ -22,6 +22,7 @@ interface LoadRow {
   finished_at: Date | string | null;
   rolled_back_at: Date | string | null;
   rolled_back_by: string | null;
+  source_id?: string | number | null;
 }
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -47,17 +48,35 @@ function toLoad(r: LoadRow): Load {
     finishedAt: iso(r.finished_at),
     rolledBackAt: iso(r.rolled_back_at),
     rolledBackBy: r.rolled_back_by,
+    sourceId: r.source_id === null || r.source_id === undefined ? null : Number(r.source_id),
   };
 }
 
 export function createAggregationStore(db: Database) {
   return {
-    async createLoad(l: { resourceCode: string; format: string; fileName: string; submittedBy: string; at: string }): Promise<Load> {
+    async createLoad(l: { resourceCode: string; format: string; fileName: string; submittedBy: string; at: string; sourceId?: number; idempotencyKey?: string }): Promise<Load> {
       const { rows } = await db.query<LoadRow>(
-        `INSERT INTO aggregation_loads (resource_code, format, file_name, status, submitted_by, created_at) VALUES ($1, $2, $3, 'receiving', $4, $5) RETURNING *`,
-        [l.resourceCode, l.format, l.fileName, l.submittedBy, l.at],
+        `INSERT INTO aggregation_loads (resource_code, format, file_name, status, submitted_by, created_at, source_id, idempotency_key) VALUES ($1, $2, $3, 'receiving', $4, $5, $6, $7) RETURNING *`,
+        [l.resourceCode, l.format, l.fileName, l.submittedBy, l.at, l.sourceId ?? null, l.idempotencyKey ?? null],
       );
       return toLoad(rows[0] as LoadRow);
+    },
+
+    /** The load an earlier upload with this Idempotency-Key made, if any. */
+    async loadByIdempotencyKey(submittedBy: string, key: string): Promise<Load | null> {
+      const { rows } = await db.query<LoadRow>('SELECT * FROM aggregation_loads WHERE submitted_by = $1 AND idempotency_key = $2', [submittedBy, key]);
+      return rows[0] ? toLoad(rows[0]) : null;
+    },
+
+    async forgetIdempotencyKey(id: number): Promise<void> {
+      await db.query('UPDATE aggregation_loads SET idempotency_key = NULL WHERE id = $1', [id]);
+    },
+
+    /** Status of the loads with these ids (to tell kept files from leftovers). */
+    async statuses(ids: readonly number[]): Promise<Map<number, Load['status']>> {
+      if (ids.length === 0) return new Map();
+      const { rows } = await db.query<{ id: string | number; status: Load['status'] }>('SELECT id, status FROM aggregation_loads WHERE id = ANY($1)', [ids]);
+      return new Map(rows.map((r) => [Number(r.id), r.status]));
     },
 
     async getLoad(q: Queryable, id: number, lock = false): Promise<Load | null> {

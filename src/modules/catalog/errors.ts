@@ -14,6 +14,9 @@ export const CATALOG_ERRORS = {
   resource_not_found: 'not_found',
   version_not_found: 'not_found',
   template_not_found: 'not_found',
+  /** 三张清单: nothing changed since the latest published version of the list. */
+  list_unchanged: 'conflict',
+  list_version_not_found: 'not_found',
 } as const;
 
 export type CatalogErrorCode = keyof typeof CATALOG_ERRORS;

@@ -171,3 +171,60 @@ export const FromTemplateSchema = Type.Object(
   { additionalProperties: false },
 );
 export type FromTemplate = Static<typeof FromTemplateSchema>;
+
+// ---- 三张清单 the three lists ------------------------------------------------------------------
+
+export const ListKindSchema = union(['sharing', 'open', 'licence'] as const, '清单: sharing 共享清单 / open 开放清单 / licence 电子证照清单');
+export const ListEntrySchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  department: Type.String(),
+  classification: Type.String(),
+  libraryClass: Type.String(),
+  library: Type.Union([Type.String(), Type.Null()]),
+  sharingType: Type.String(),
+  sharingConditions: Type.Union([Type.String(), Type.Null()]),
+  sharingMethod: Type.Union([Type.String(), Type.Null()]),
+  openType: Type.String(),
+  openConditions: Type.Union([Type.String(), Type.Null()]),
+  updateCycle: Type.String(),
+  format: Type.String(),
+  items: Type.Array(Type.String(), { description: 'the data items the list covers, `title (name)`' }),
+  resourceVersion: Type.Integer(),
+});
+export const ListVersionMetaSchema = Type.Object({
+  kind: Type.String(),
+  version: Type.Integer(),
+  publishedAt: Type.String(),
+  publishedBy: Type.String(),
+  note: Type.Union([Type.String(), Type.Null()]),
+  entries: Type.Integer({ description: 'number of entries' }),
+});
+export const ListDiffSchema = Type.Object({
+  kind: Type.String(),
+  from: Type.Integer({ description: 'version compared from (0: nothing published)' }),
+  to: Type.Integer({ description: 'version compared to (0: the current generation)' }),
+  added: Type.Array(ListEntrySchema),
+  removed: Type.Array(ListEntrySchema),
+  changed: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), changes: Type.Array(FieldChangeSchema) })),
+});
+export const ListSummarySchema = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      title: Type.String(),
+      titleEn: Type.String(),
+      current: Type.Integer(),
+      latest: Type.Union([ListVersionMetaSchema, Type.Null()]),
+      pending: Type.Integer(),
+    }),
+  ),
+});
+export const ListCurrentSchema = Type.Object({ kind: Type.String(), entries: Type.Array(ListEntrySchema), changes: ListDiffSchema });
+export const ListVersionsSchema = Type.Object({ kind: Type.String(), items: Type.Array(ListVersionMetaSchema) });
+export const ListVersionSchema = Type.Composite([ListVersionMetaSchema, Type.Object({ list: Type.Array(ListEntrySchema) })]);
+export const PublishListSchema = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 500, description: '发布说明 what this version changes' })) },
+  { additionalProperties: false },
+);
+export const ListExportQuery = Type.Object({ format: union(['xlsx', 'csv'] as const, 'download format') }, { additionalProperties: false });

@@ -161,6 +161,12 @@ export function createCatalogStore(db: Queryable) {
       };
     },
 
+    /** Every resource in full (without search terms), by code: the three lists are generated from them. */
+    async allResources(q: Queryable = db): Promise<Resource[]> {
+      const { rows } = await q.query<ResourceRow>(`SELECT ${columns.filter((c) => c !== 'search_terms').join(', ')} FROM catalog_resources ORDER BY code`);
+      return rows.map(toResource);
+    },
+
     async libraryCounts(): Promise<Map<string, number>> {
       const { rows } = await db.query<{ library_class: string; library: string | null; n: string | number }>(
         'SELECT library_class, library, count(*) AS n FROM catalog_resources GROUP BY library_class, library',

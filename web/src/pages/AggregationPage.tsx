@@ -1,32 +1,14 @@
+import { ResourcePicker } from '../modules/catalog/components/ResourcePicker.tsx';
 import { InboxOutlined } from '@ant-design/icons';
-import { Card, Col, Row, Select, Space, Table, Tag, Typography, Upload } from 'antd';
+import { Card, Col, Row, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorResult } from '../app/ErrorResult.tsx';
 import { uploadFile, type Load } from '../modules/aggregation/api/aggregation-api.ts';
 import { LoadDetail, statusColor } from '../modules/aggregation/components/LoadDetail.tsx';
+import { SourcesCard } from '../modules/aggregation/components/SourcesCard.tsx';
 import { useLoads, useRows } from '../modules/aggregation/hooks/use-loads.ts';
-import { useResourceSearch } from '../modules/catalog/hooks/use-catalog.ts';
 
-function ResourcePicker({ value, onChange }: { value: string | undefined; onChange: (code: string) => void }) {
-  const { t } = useTranslation();
-  const [q, setQ] = useState('');
-  const { data, loading } = useResourceSearch({ q, limit: 30, offset: 0 });
-  return (
-    <Select
-      showSearch
-      filterOption={false}
-      style={{ width: 480 }}
-      placeholder={t('aggregation.pickResource')}
-      value={value}
-      loading={loading}
-      onSearch={setQ}
-      onChange={onChange}
-      data-testid="resource-picker"
-      options={(data?.items ?? []).map((r) => ({ value: r.code, label: `${r.name}（${r.code}）` }))}
-    />
-  );
-}
 
 function ResourceLoads({ code }: { code: string }) {
   const { t } = useTranslation();
@@ -98,6 +80,13 @@ function ResourceLoads({ code }: { code: string }) {
             />}
         </Col>
       </Row>
+      <SourcesCard
+        code={code}
+        onLoaded={(l) => {
+          setSelected(l.id);
+          setNonce((n) => n + 1);
+        }}
+      />
       {rows && rows.total > 0 && (
         <Card size="small" title={`${t('aggregation.rows')} · ${rows.total.toLocaleString()}`} style={{ marginTop: 16 }}>
           <Table size="small" rowKey={(_, i) => String(i)} pagination={false} scroll={{ x: true }} dataSource={rows.rows} columns={rows.columns.map((c) => ({ title: c, dataIndex: c }))} />
@@ -119,6 +108,8 @@ export function AggregationPage() {
       <Space style={{ marginBottom: 16 }}>
         <span>{t('aggregation.resource')}</span>
         <ResourcePicker
+          placeholder={t('aggregation.pickResource')}
+          testId="resource-picker"
           value={code}
           onChange={(c) => {
             setCode(c);

@@ -1,8 +1,9 @@
-import { Card, Col, Input, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Input, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorResult } from '../app/ErrorResult.tsx';
-import type { ResourceFilters, ResourceSummary } from '../modules/catalog/api/catalog-api.ts';
+import type { Resource, ResourceFilters, ResourceSummary } from '../modules/catalog/api/catalog-api.ts';
+import { ResourceForm } from '../modules/catalog/components/ResourceForm.tsx';
 import { ResourceDrawer } from '../modules/catalog/components/ResourceDrawer.tsx';
 import { useLibraries, useResourceSearch } from '../modules/catalog/hooks/use-catalog.ts';
 
@@ -13,6 +14,8 @@ export function CatalogPage() {
   const { t, i18n } = useTranslation();
   const [filters, setFilters] = useState<ResourceFilters>({ limit: PAGE, offset: 0 });
   const [open, setOpen] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ resource?: Resource } | null>(null);
+  const [drawerNonce, setDrawerNonce] = useState(0);
   const { data, error, loading, reload } = useResourceSearch(filters);
   const { data: libraries } = useLibraries();
   const set = (patch: Partial<ResourceFilters>) => setFilters((f) => ({ ...f, ...patch, offset: 0 }));
@@ -41,6 +44,9 @@ export function CatalogPage() {
         <Select allowClear placeholder={t('catalog.libraryClass')} style={{ width: 140 }} value={filters.libraryClass} onChange={(v?: string) => set({ libraryClass: v })} options={options('classValue', ['base', 'theme', 'topic', 'business'])} />
         <Select allowClear placeholder={t('catalog.sharingType')} style={{ width: 160 }} value={filters.sharingType} onChange={(v?: string) => set({ sharingType: v })} options={options('sharingValue', ['unconditional', 'conditional', 'none'])} />
         <Select allowClear placeholder={t('catalog.openType')} style={{ width: 160 }} value={filters.openType} onChange={(v?: string) => set({ openType: v })} options={options('openValue', ['unconditional', 'conditional', 'none'])} />
+        <Button type="primary" onClick={() => setEditing({})} data-testid="resource-create">
+          {t('catalog.form.create')}
+        </Button>
       </Space>
       {error !== undefined && <ErrorResult error={error} onRetry={reload} compact />}
       <Table<ResourceSummary>
@@ -67,7 +73,19 @@ export function CatalogPage() {
           { title: t('catalog.version'), dataIndex: 'version', width: 70, render: (v: number) => `v${v}` },
         ]}
       />
-      {open && <ResourceDrawer code={open} onClose={() => setOpen(null)} />}
+      {open && <ResourceDrawer key={`${open}:${drawerNonce}`} code={open} onClose={() => setOpen(null)} onEdit={(resource) => setEditing({ resource })} />}
+      {editing && (
+        <ResourceForm
+          {...(editing.resource ? { resource: editing.resource } : {})}
+          onClose={() => setEditing(null)}
+          onSaved={(r) => {
+            setEditing(null);
+            setOpen(r.code);
+            setDrawerNonce((n) => n + 1);
+            reload();
+          }}
+        />
+      )}
     </>
   );
 }

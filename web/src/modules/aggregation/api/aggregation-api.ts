@@ -45,3 +45,39 @@ export const fetchRows = (code: string, signal: AbortSignal): Promise<{ total: n
 export const replayLoad = (id: number): Promise<Load> => fetchJson(`${base}/loads/${id}/replay`, { method: 'POST' });
 export const rollbackLoad = (id: number): Promise<Load> => fetchJson(`${base}/loads/${id}/rollback`, { method: 'POST' });
 export const rejectsCsvUrl = (id: number): string => `${base}/loads/${id}/rejects.csv`;
+
+/** 定时抽取 a data source feeding a resource from an HTTP API or a PostgreSQL query. */
+export interface DataSource {
+  id: number;
+  resourceCode: string;
+  name: string;
+  kind: 'http' | 'postgres';
+  http: { url: string; recordsPath: string | null; paging: Record<string, unknown> | null; headerNames: string[] } | null;
+  postgres: { connection: string; query: string; watermarkColumn: string | null } | null;
+  schedule: string | null;
+  nextRunAt: string | null;
+  enabled: boolean;
+  watermark: string | null;
+  running: boolean;
+  lastRunAt: string | null;
+  lastStatus: 'done' | 'failed' | null;
+  lastError: string | null;
+  lastLoadId: number | null;
+}
+
+export interface SourceInput {
+  resourceCode: string;
+  name: string;
+  kind: 'http' | 'postgres';
+  http?: { url: string; recordsPath?: string; paging?: { param: string; start: number; sizeParam?: string; size: number; maxPages: number }; headers?: Record<string, string> };
+  postgres?: { connectionUrl?: string; query: string; watermarkColumn?: string };
+  schedule?: string | null;
+  enabled?: boolean;
+}
+
+const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+export const fetchSources = (code: string, signal: AbortSignal): Promise<{ items: DataSource[] }> => fetchJson(`${base}/sources?resource=${encodeURIComponent(code)}`, { signal });
+export const createSource = (input: SourceInput): Promise<DataSource> => fetchJson(`${base}/sources`, json('POST', input));
+export const runSource = (id: number): Promise<{ source: DataSource; load: Load | null }> => fetchJson(`${base}/sources/${id}/run`, { method: 'POST' });
+export const deleteSource = (id: number): Promise<null> => fetchJson(`${base}/sources/${id}`, { method: 'DELETE' });

@@ -95,3 +95,16 @@ export const fetchDiff = (code: string, a: number, b: number, signal?: AbortSign
   fetchJson(`/api/catalog/resources/${encodeURIComponent(code)}/versions/${a}/diff/${b}`, signal ? { signal } : {});
 
 export const fetchLibraries = (signal: AbortSignal): Promise<{ items: LibraryInfo[] }> => fetchJson('/api/catalog/libraries', { signal });
+
+/** The fields a resource is created or edited with (PUT adds `version`, the one being edited). */
+export type ResourceInput = Omit<Resource, 'code' | 'version' | 'createdAt' | 'updatedAt' | 'updatedBy' | 'backingTable' | 'publishDate' | 'library'> & {
+  code?: string;
+  publishDate?: string;
+  library?: string;
+  version?: number;
+};
+
+const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+export const createResource = (input: ResourceInput): Promise<Resource> => fetchJson('/api/catalog/resources', json('POST', input));
+export const updateResource = (code: string, input: ResourceInput): Promise<Resource> => fetchJson(`/api/catalog/resources/${encodeURIComponent(code)}`, json('PUT', input));

@@ -1,8 +1,8 @@
-import { Button, Descriptions, Drawer, Skeleton, Table, Tabs, Tag, Typography } from 'antd';
+import { Button, Descriptions, Drawer, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorResult } from '../../../app/ErrorResult.tsx';
-import { fetchDiff, type FieldChange } from '../api/catalog-api.ts';
+import { fetchDiff, type FieldChange, type Resource } from '../api/catalog-api.ts';
 import { useCatalogResource, useResourceVersions } from '../hooks/use-catalog.ts';
 
 const show = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -61,11 +61,31 @@ function VersionsTab({ code, version }: { code: string; version: number }) {
 }
 
 /** 资源详情 a resource: its catalog fields, data items, and versions with the field-level diff. */
-export function ResourceDrawer({ code, onClose }: { code: string; onClose: () => void }) {
+export function ResourceDrawer({ code, onClose, onEdit }: { code: string; onClose: () => void; onEdit?: (r: Resource) => void }) {
   const { t } = useTranslation();
   const { data: r, error, reload } = useCatalogResource(code);
   return (
-    <Drawer open width={900} onClose={onClose} title={r ? `${r.name}（${r.code}）` : code}>
+    <Drawer
+      open
+      width={900}
+      onClose={onClose}
+      title={r ? `${r.name}（${r.code}）` : code}
+      extra={
+        r && (
+          <Space>
+            {/* 查看数据: the rows of the resource (a base library's demo-city table, or its aggregated table) */}
+            <Button href={`/console/aggregation?resource=${encodeURIComponent(r.code)}`} data-testid="view-data">
+              {t('catalog.form.viewData')}
+            </Button>
+            {onEdit && (
+              <Button type="primary" onClick={() => onEdit(r)} data-testid="resource-edit">
+                {t('catalog.form.edit')}
+              </Button>
+            )}
+          </Space>
+        )
+      }
+    >
       {error !== undefined && <ErrorResult error={error} onRetry={reload} compact />}
       {!r ? (
         <Skeleton active />

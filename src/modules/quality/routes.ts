@@ -1,0 +1,103 @@
+// HTTP routes of the quality module, registered under /api/quality. One line per handler.
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import type { HttpApp } from '../../platform/index.ts';
+import { actorOf } from '../catalog/index.ts';
+import { DEPARTMENTS, scopeOf, type Principal } from '../identity/index.ts';
+import {
+  AckInputSchema, NoteInputSchema, RuleInputSchema, RuleListSchema, RuleQuerySchema, RuleResourceListSchema, RuleSchema, RuleUpdateSchema, RunListSchema, RunQuerySchema, RunRequestSchema, RunSchema,
+  ScoreBoardSchema, TicketListSchema, TicketQuerySchema, TicketSchema, TrendQuerySchema, TrendSchema,
+} from './schemas.ts';
+import type { QualityService, Viewer } from './service.ts';
+
+const tags = ['quality'];
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+/**
+ * The caller and the source departments whose tickets they handle: every department when the
+ * permission is held without a unit scope (大数据局, data administrators, API keys), else the
+ * departments of the units it is scoped to.
+ */
+export function viewerOf(request: FastifyRequest, permission: string): Viewer {
+  const { id } = actorOf(request);
+  const principal = (request as unknown as { principal?: Principal }).principal;
+  if (!principal) return { id, departments: 'all' };
+  const scope = scopeOf(principal, permission);
+  if (scope === 'all') return { id, departments: 'all' };
+  return { id, departments: scope.flatMap((code) => DEPARTMENTS.filter((d) => d.code === code).map((d) => d.name)) };
+}
+
+export function qualityRoutes(service: QualityService) {
+  return (app: HttpApp): void => {
+    app.get(
+      '/rules',
+      { config: { permission: 'quality.rule.read' }, schema: { tags, summary: "A resource's quality rules with their last result", querystring: RuleQuerySchema, response: { 200: RuleListSchema } } },
+      (request) => service.listRules(request.query.resource),
+    );
+    app.get(
+      '/resources',
+      { config: { permission: 'quality.rule.read' }, schema: { tags, summary: 'Resources with enabled rules', response: { 200: RuleResourceListSchema } } },
+      () => service.resourcesWithRules(),
+    );
+    app.post(
+      '/rules',
+      { config: { permission: 'quality.rule.write', idempotent: true }, schema: { tags, summary: "Attach a rule to a resource's data item", body: RuleInputSchema, response: { 201: RuleSchema } } },
+      async (request, reply) => reply.status(201).send(await service.createRule(request.body, viewerOf(request, 'quality.rule.write'))),
+    );
+    app.get(
+      '/rules/:id',
+      { config: { permission: 'quality.rule.read' }, schema: { tags, summary: 'A quality rule', params: IdParams, response: { 200: RuleSchema } } },
+      (request) => service.getRule(request.params.id),
+    );
+    app.put(
+      '/rules/:id',
+      { config: { permission: 'quality.rule.write' }, schema: { tags, summary: 'Edit, disable (enabled: false) or enable a rule', params: IdParams, body: RuleUpdateSchema, response: { 200: RuleSchema } } },
+      (request) => service.updateRule(request.params.id, request.body, viewerOf(request, 'quality.rule.write')),
+    );
+    app.post(
+      '/runs',
+      { config: { permission: 'quality.run.execute' }, schema: { tags, summary: "Run a resource's rules now; answers 202 with the queued run (poll it)", body: RunRequestSchema, response: { 202: RunSchema } } },
+      async (request, reply) => reply.status(202).send(await service.requestRun(request.body.resourceCode, { ruleIds: request.body.ruleIds }, viewerOf(request, 'quality.run.execute'))),
+    );
+    app.get(
+      '/runs',
+      { config: { permission: 'quality.rule.read' }, schema: { tags, summary: 'Runs, newest first', querystring: RunQuerySchema, response: { 200: RunListSchema } } },
+      (request) => service.listRuns(request.query.resource, request.query.limit),
+    );
+    app.get(
+      '/runs/:id',
+      { config: { permission: 'quality.rule.read' }, schema: { tags, summary: 'A run with each rule result: rows checked, failures, failing samples with key and reason', params: IdParams, response: { 200: RunSchema } } },
+      (request) => service.getRun(request.params.id),
+    );
+    app.get(
+      '/scores',
+      { config: { permission: 'quality.score.read' }, schema: { tags, summary: 'Latest quality score per source department and per resource', response: { 200: ScoreBoardSchema } } },
+      () => service.scores(),
+    );
+    app.get(
+      '/scores/trend',
+      { config: { permission: 'quality.score.read' }, schema: { tags, summary: 'Score history of a resource or a department', querystring: TrendQuerySchema, response: { 200: TrendSchema } } },
+      (request) => service.trend(request.query.scope, request.query.subject, request.query.days),
+    );
+    app.get(
+      '/tickets',
+      { config: { permission: 'quality.ticket.read' }, schema: { tags, summary: "Problem tickets (问题工单); department staff see their department's", querystring: TicketQuerySchema, response: { 200: TicketListSchema } } },
+      (request) => service.listTickets(request.query, viewerOf(request, 'quality.ticket.read')),
+    );
+    app.get(
+      '/tickets/:id',
+      { config: { permission: 'quality.ticket.read' }, schema: { tags, summary: 'A ticket with its timeline', params: IdParams, response: { 200: TicketSchema } } },
+      (request) => service.getTicket(request.params.id, viewerOf(request, 'quality.ticket.read')),
+    );
+    app.post(
+      '/tickets/:id/acknowledge',
+      { config: { permission: 'quality.ticket.handle' }, schema: { tags, summary: 'The source department acknowledges the ticket (签收)', params: IdParams, body: AckInputSchema, response: { 200: TicketSchema } } },
+      (request) => service.acknowledge(request.params.id, request.body.body, viewerOf(request, 'quality.ticket.handle')),
+    );
+    app.post(
+      '/tickets/:id/comments',
+      { config: { permission: 'quality.ticket.handle' }, schema: { tags, summary: 'Comment on a ticket', params: IdParams, body: NoteInputSchema, response: { 200: TicketSchema } } },
+      (request) => service.comment(request.params.id, request.body.body, viewerOf(request, 'quality.ticket.handle')),
+    );
+  };
+}

@@ -1,0 +1,105 @@
+// The quality module inside the whole platform (the configured database and bus, identity's access
+// hook): the base libraries' default rules pass over the demo city, a load travels over the bus to
+// a run and a ticket, and the routes enforce their permissions.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type Platform } from '../../src/app.ts';
+import { runQuality } from '../../src/cli/quality.ts';
+import type { Rule, Run, Ticket } from '../../src/modules/quality/index.ts';
+import { apiKeyWith } from '../identity/support.ts';
+import { testPlatformOptions } from '../support/platform.ts';
+
+describe('quality in the platform', () => {
+  let platform: Platform;
+  let dispose: () => Promise<void>;
+  let admin: string;
+  let reader: string;
+  const call = async <T = Record<string, unknown>>(key: string, method: string, path: string, body?: unknown, type = 'application/json') => {
+    const res = await fetch(`${platform.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': type }) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const until = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
+    for (let i = 0; i < 200; i++) {
+      const v = await probe();
+      if (v !== undefined) return v;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  beforeAll(async () => {
+    const t = await testPlatformOptions({ demoPeople: 1500 });
+    dispose = t.dispose;
+    platform = await startPlatform(t.options);
+    admin = await apiKeyWith(platform, ['quality.*', 'catalog.*', 'aggregation.*']);
+    reader = await apiKeyWith(platform, ['catalog.resource.read', 'quality.rule.read']);
+  }, 180_000);
+  afterAll(async () => {
+    await platform?.stop();
+    await dispose?.();
+  });
+
+  it('runs the default rules of the base libraries over the demo city, and they pass', async () => {
+    for (const code of ['371500-JC-RK-0001', '371500-JC-FR-0001', '371500-JC-KJ-0001', '371500-JC-KJ-0002']) {
+      const rules = await call<{ items: Rule[] }>(admin, 'GET', `/api/quality/rules?resource=${code}`);
+      expect(rules.body.items.length, code).toBeGreaterThan(2);
+      expect(rules.body.items.every((r) => r.builtin && r.enabled)).toBe(true);
+      const queued = await call<Run>(admin, 'POST', '/api/quality/runs', { resourceCode: code });
+      expect(queued.status).toBe(202);
+      await platform.modules.quality.service.idle();
+      const run = (await call<Run>(admin, 'GET', `/api/quality/runs/${queued.body.id}`)).body;
+      expect(run.status, code).toBe('done');
+      expect(run.rowsTotal, code).toBeGreaterThan(0);
+      const failed = run.results?.filter((r) => !r.passed).map((r) => `${r.ruleName}: ${r.error ?? r.samples[0]?.reason ?? ''}`);
+      expect(failed, code).toEqual([]);
+      expect(run.score).toBe(100);
+    }
+    const population = (await call<Run>(admin, 'GET', `/api/quality/runs?resource=371500-JC-RK-0001&limit=1`)).body as unknown as { items: Run[] };
+    expect(population.items[0]?.rowsTotal).toBe((await platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM city_residents')).rows[0]?.n);
+  });
+
+  it('runs the rules of a resource when a load arrives over the bus, and opens a ticket for its department', async () => {
+    const created = await call(admin, 'POST', '/api/catalog/resources/from-template', { template: 'water-level', code: '371500-ZT-SW-0099', department: '市水利局' });
+    expect(created.status).toBe(201);
+    const rule = await call<Rule>(admin, 'POST', '/api/quality/rules', { resourceCode: '371500-ZT-SW-0099', name: '警戒水位不为空', kind: 'not_null', field: 'warning_level' });
+    expect(rule.status).toBe(201);
+    const csv = ['station_id,observed_at,water_level,warning_level', 'S1,2026-11-24 08:00,31.2,33', 'S2,2026-11-24 08:00,29.9,'].join('\n');
+    expect((await call(admin, 'POST', '/api/aggregation/resources/371500-ZT-SW-0099/loads?format=csv', csv, 'text/csv')).status).toBe(202);
+    const run = await until(async () => {
+      const runs = (await call<{ items: Run[] }>(admin, 'GET', '/api/quality/runs?resource=371500-ZT-SW-0099')).body.items;
+      return runs[0]?.status === 'done' ? runs[0] : undefined;
+    }, 'the run after the load');
+    expect(run).toMatchObject({ trigger: 'load', rulesFailed: 1, score: 50 });
+    const tickets = (await call<{ items: Ticket[] }>(admin, 'GET', '/api/quality/tickets?resource=371500-ZT-SW-0099')).body.items;
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0]).toMatchObject({ state: 'open', department: '市水利局', ruleName: '警戒水位不为空' });
+  });
+
+  it('citybrain quality run follows each run to the end and prints every rule', async () => {
+    const lines: string[] = [];
+    expect(await runQuality('371500-ZT-SW-0099', { url: platform.url, apiKey: admin }, (l) => lines.push(l))).toBe(3);
+    expect(lines[0]).toMatch(/^371500-ZT-SW-0099: run \d+ — 1 rules over 2 rows, 1 failed, score 50$/);
+    expect(lines[1]).toMatch(/^ {2}FAIL {2}警戒水位不为空: 1\/2 failing, \d+ ms — e\.g\. station_id=S2,observed_at=.*: 警戒水位（米） is empty$/);
+    const all: string[] = [];
+    expect(await runQuality(undefined, { url: platform.url, apiKey: admin }, (l) => all.push(l))).toBe(3);
+    expect(all.filter((l) => /^\S+: run \d+ — /.test(l)).map((l) => l.split(':')[0])).toEqual(['371500-JC-FR-0001', '371500-JC-KJ-0001', '371500-JC-KJ-0002', '371500-JC-RK-0001', '371500-ZT-SW-0099']);
+    const refused: string[] = [];
+    expect(await runQuality('T-NOPE-1', { url: platform.url, apiKey: admin }, (l) => refused.push(l))).toBe(1);
+    expect(refused[0]).toMatch(/refused \(400\).*\[\/body\/resourceCode\]/);
+  });
+
+  it('enforces the permissions of the routes', async () => {
+    expect((await call(reader, 'GET', '/api/quality/rules?resource=371500-JC-RK-0001')).status).toBe(200);
+    expect((await call(reader, 'POST', '/api/quality/rules', { resourceCode: '371500-JC-RK-0001', name: 'x', kind: 'not_null', field: 'name' })).status).toBe(403);
+    expect((await call(reader, 'POST', '/api/quality/runs', { resourceCode: '371500-JC-RK-0001' })).status).toBe(403);
+    expect((await call(reader, 'GET', '/api/quality/tickets')).status).toBe(403);
+    const anonymous = await fetch(`${platform.url}/api/quality/scores`);
+    expect(anonymous.status).toBe(401);
+    const table = platform.modules.identity.routeTable().filter((r) => r.url.startsWith('/api/quality/'));
+    expect(table.length).toBeGreaterThan(10);
+    expect(table.filter((r) => !r.permission)).toEqual([]);
+  });
+});

@@ -99,13 +99,17 @@ forEachDatabase('iot rules and alarms', { migrations: [iotMigrations] }, (ctx) =
     await iot.alarms.deleteRule(rule.id);
   });
 
-  it('raises on a fast rise (rate of change per minute)', async () => {
-    const rule = await iot.alarms.createRule({ name: '水位陡涨', kind: 'rate', deviceId: 'wl-r1', attribute: 'height', operator: '>', threshold: 0.5, severity: 'major', enabled: true });
-    await push('wl-r1', { height: 1 }, '2026-07-01T07:40:00Z');
-    await push('wl-r1', { height: 1.2 }, '2026-07-01T07:41:00Z');
-    expect(await alarms('?status=open&deviceId=wl-r1')).toEqual([]);
-    await push('wl-r1', { height: 2.4 }, '2026-07-01T07:42:00Z');
-    expect(await alarms('?status=open&deviceId=wl-r1')).toMatchObject([{ ruleId: rule.id, value: 2.4, message: 'height changes 1.2/min > 0.5/min' }]);
+  it('raises on a fast rise (rate of change per minute); a late, older reading decides nothing', async () => {
+    const rule = await iot.alarms.createRule({ name: '水位陡涨', kind: 'rate', deviceId: 'wl-r3', attribute: 'height', operator: '>', threshold: 0.5, severity: 'major', enabled: true });
+    await push('wl-r3', { height: 1 }, '2026-07-01T07:40:00Z');
+    await push('wl-r3', { height: 1.2 }, '2026-07-01T07:41:00Z');
+    expect(await alarms('?status=open&deviceId=wl-r3')).toEqual([]);
+    await push('wl-r3', { height: 2.4 }, '2026-07-01T07:42:00Z');
+    const raised = [{ ruleId: rule.id, value: 2.4, message: 'height changes 1.2/min > 0.5/min' }];
+    expect(await alarms('?status=open&deviceId=wl-r3')).toMatchObject(raised);
+    // Delivered out of order (another consumer session): stored, but the 07:42 verdict stands.
+    expect((await push('wl-r3', { height: 1.25 }, '2026-07-01T07:41:30Z')).statusCode).toBe(200);
+    expect(await alarms('?status=open&deviceId=wl-r3')).toMatchObject(raised);
     await iot.alarms.deleteRule(rule.id);
   });
 

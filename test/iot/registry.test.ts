@@ -1,5 +1,6 @@
 // /api/iot device registry over HTTP, on every database: register with a one-time token, list and
 // filter, change, rotate the token, bulk registration with per-row errors, delete.
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { iotMigrations, type BulkRegisterResult, type DeviceDetail, type DeviceList, type DeviceType, type DeviceWithToken } from '../../src/modules/iot/index.ts';
 import type { HttpApp } from '../../src/platform/index.ts';
@@ -108,5 +109,21 @@ forEachDatabase('iot device registry', { migrations: [iotMigrations] }, (ctx) =>
     expect((await app.inject({ method: 'DELETE', url: '/api/iot/devices/pole-01' })).statusCode).toBe(204);
     const gone = await app.inject({ method: 'GET', url: '/api/iot/devices/pole-01' });
     expect({ ...gone.json<ProblemBody>(), status: gone.statusCode }).toMatchObject({ status: 404, code: 'device_not_found' });
+  });
+
+  it('registers from an XLSX workbook (first sheet, header row), reporting bad rows', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('设备');
+    sheet.addRow(['id', 'typeId', 'name', 'ownerDepartment', 'lon', 'lat', 'accessTier', 'parentId']);
+    sheet.addRow(['xl-001', 'RainGauge', '雨量站', '聊城市水利局', 115.9, 36.4, 'general']);
+    sheet.addRow(['xl-002', 'RainGauge', '雨量站 2', '聊城市水利局', 115.9, 95, 'general']);
+    const content = Buffer.from(await workbook.xlsx.writeBuffer()).toString('base64');
+    const res = await post('/api/iot/devices/bulk', { format: 'xlsx', content });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<BulkRegisterResult>();
+    expect(body.created.map((c) => [c.device.id, c.device.lon, c.device.name])).toEqual([['xl-001', 115.9, '雨量站']]);
+    expect(body.errors.map((e) => [e.row, e.id, e.field])).toEqual([[2, 'xl-002', '/lat']]);
+    const junk = await post('/api/iot/devices/bulk', { format: 'xlsx', content: Buffer.from('not a workbook').toString('base64') });
+    expect({ ...junk.json<ProblemBody>(), status: junk.statusCode }).toMatchObject({ status: 400, code: 'bulk_file_invalid', field: '/body/content' });
   });
 });

@@ -127,13 +127,13 @@ export function createAlarmService(deps: { db: Database; clock: Clock; registry:
       const all = await rules();
       if (all.length === 0) return () => Promise.resolve(0);
       // The verdict of the newest reading decides, per (rule, device).
-      const verdicts = new Map<string, { at: number; trigger: Trigger | null; pair: { ruleId: number; deviceId: string } }>();
+      const verdicts = new Map<string, { at: number; attribute: string | null; trigger: Trigger | null; pair: { ruleId: number; deviceId: string } }>();
       const decide = (rule: Rule, r: Reading, fired: boolean, value: number, message: string): void => {
         const key = `${rule.id}\u0000${r.deviceId}`;
         const seen = verdicts.get(key);
         if (seen && seen.at > r.observedAt.getTime()) return;
         const pair = { ruleId: rule.id, deviceId: r.deviceId };
-        verdicts.set(key, { at: r.observedAt.getTime(), pair, trigger: fired ? { ...pair, severity: rule.severity, value, message } : null });
+        verdicts.set(key, { at: r.observedAt.getTime(), attribute: rule.kind === 'offline' ? null : r.attribute, pair, trigger: fired ? { ...pair, severity: rule.severity, value, message } : null });
       };
       const rateChecks: Array<{ rule: Rule; reading: Reading }> = [];
       for (const r of readings) {
@@ -165,7 +165,7 @@ export function createAlarmService(deps: { db: Database; clock: Clock; registry:
             decide(check.rule, check.reading, compare(check.rule.operator, rate, check.rule.threshold), check.reading.value, `${check.reading.attribute} changes ${rounded}/min ${check.rule.operator} ${check.rule.threshold}/min`);
           }
         }
-        const decided = [...verdicts.values()];
+        let decided = [...verdicts.values()];
         if (decided.length === 0) return 0;
         // Concurrent batches raise and clear alarms of overlapping devices: lock the devices in
         // one global order first, so two transactions never wait on each other (no deadlock).
@@ -173,6 +173,19 @@ export function createAlarmService(deps: { db: Database; clock: Clock; registry:
           `SELECT pg_advisory_xact_lock(${ALARM_LOCK_SPACE}, k) FROM (SELECT DISTINCT hashtext(d) AS k FROM unnest($1::text[]) AS d ORDER BY 1) s`,
           [[...new Set(decided.map((v) => v.pair.deviceId))]],
         );
+        // Batches may commit out of order (several consumer sessions, parallel writers): a verdict
+        // on a reading older than the device's latest committed one is stale and must not flip the
+        // alarm back. iot_latest only moves forward, and its row lock orders the writers.
+        const measured = decided.filter((v) => v.attribute !== null);
+        if (measured.length > 0) {
+          const { rows: stale } = await tx.query<{ i: number }>(
+            `SELECT u.i FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS u(d, a, t, i)
+             JOIN iot_latest l ON l.device_id = u.d AND l.attribute = u.a AND l.observed_at > u.t`,
+            [measured.map((v) => v.pair.deviceId), measured.map((v) => v.attribute), measured.map((v) => new Date(v.at).toISOString())],
+          );
+          const skip = new Set(stale.map((r) => measured[Number(r.i) - 1]));
+          if (skip.size > 0) decided = decided.filter((v) => !skip.has(v));
+        }
         const now = deps.clock.now();
         const raised = await store.raise(tx, decided.flatMap((v) => (v.trigger ? [v.trigger] : [])), now);
         const cleared = await store.clearPairs(tx, decided.filter((v) => !v.trigger).map((v) => v.pair), now);

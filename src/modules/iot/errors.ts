@@ -21,6 +21,7 @@ export const IOT_ERRORS = {
   device_not_found: 'not_found',
   rule_not_found: 'not_found',
   alarm_not_found: 'not_found',
+  command_not_found: 'not_found',
   /** Acknowledging an alarm that is not active, or clearing a cleared one. */
   alarm_state_conflict: 'conflict',
   device_exists: 'conflict',

@@ -8,12 +8,16 @@ import { fileURLToPath } from 'node:url';
 import type { MigrationSource, ModuleContext, PlatformModule } from '../../platform/index.ts';
 import { alarmRoutes } from './alarm-routes.ts';
 import { createAlarmService, type AlarmService } from './alarms.ts';
+import { commandRoutes } from './command-routes.ts';
+import { COMMAND_ACK_TOPIC, createCommandService, type CommandService } from './commands.ts';
+import { registerDemoSensors, type DemoRegistration } from './demo-sensors.ts';
 import { createIngestion, TELEMETRY_TOPIC, type Ingestion } from './ingest.ts';
 import { createDeviceRegistry, type DeviceRegistry } from './registry.ts';
 import { iotRoutes } from './routes.ts';
 import { createTelemetryService, deviceAuthHooks, type TelemetryService } from './service.ts';
 import { createTelemetryStore } from './telemetry-store.ts';
 import { GroupCommitWriter, type WriterOptions } from './writer.ts';
+import { createNgsiLd, type NgsiLdModule, type NgsiLdOptions } from './ngsi-ld/index.ts';
 
 /** The iot_* tables. */
 export const iotMigrations: MigrationSource = { module: 'iot', dir: fileURLToPath(new URL('./migrations', import.meta.url)) };
@@ -24,6 +28,7 @@ export interface IotOptions {
   writer?: Partial<WriterOptions>;
   /** How often devices are checked against offline rules (default 30 s). */
   offlineSweepMs?: number;
+  ngsiLd?: NgsiLdOptions;
 }
 
 export interface IotModule extends PlatformModule {
@@ -32,8 +37,14 @@ export interface IotModule extends PlatformModule {
   ingestion: Ingestion;
   telemetry: TelemetryService;
   alarms: AlarmService;
+  /** 下行指令 commands to devices over MQTT. */
+  commands: CommandService;
+  /** The NGSI-LD API (/ngsi-ld/v1), a platform module of its own listed after this one; readings update its entities. */
+  ngsiLd: NgsiLdModule;
   /** Resolves when every accepted reading is committed. */
   drain(): Promise<void>;
+  /** Register the demo city's sensors and default rules; idempotent. */
+  registerDemoSensors(): Promise<DemoRegistration>;
 }
 
 const MAINTENANCE_INTERVAL_MS = 3_600_000;
@@ -53,15 +64,20 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
   const ingestion = createIngestion({ registry, store, writer, clock: ctx.clock, logger, retentionDays });
   const telemetry = createTelemetryService({ registry, store, clock: ctx.clock, retentionDays });
   const alarms = createAlarmService({ db: ctx.db, clock: ctx.clock, registry });
+  const commands = createCommandService({ db: ctx.db, clock: ctx.clock, logger, mqtt: ctx.mqtt, registry, deadLetter: (d) => store.insertDeadLetter(d, ctx.clock.now()) });
+  const ngsiLd = createNgsiLd({ db: ctx.db, clock: ctx.clock, logger, migrations: iotMigrations }, options.ngsiLd);
   let raisedOrCleared = false;
   writer.onBatch(
     async (readings) => {
       const step = await alarms.evaluate(readings);
+      const entities = await ngsiLd.devices.prepare(readings);
       return async (tx) => {
         if ((await step(tx)) > 0) raisedOrCleared = true;
+        await entities(tx);
       };
     },
-    () => {
+    (readings) => {
+      ngsiLd.devices.committed(readings);
       if (!raisedOrCleared) return;
       raisedOrCleared = false;
       ctx.relay?.kick();
@@ -69,6 +85,7 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
   );
   let timer: NodeJS.Timeout | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  let expirer: NodeJS.Timeout | undefined;
 
   const maintain = async (): Promise<void> => {
     const dropped = await telemetry.maintainPartitions();
@@ -82,14 +99,18 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
     name: 'iot',
     migrations: iotMigrations,
     routes: async (app) => {
-      await app.register(iotRoutes({ registry, ingestion, telemetry }));
+      await app.register(iotRoutes({ registry, ingestion, telemetry, registerDemo: () => registerDemoSensors({ registry, alarms }) }));
       await app.register(alarmRoutes(alarms));
+      await app.register(commandRoutes(commands));
     },
     registry,
     ingestion,
     telemetry,
     alarms,
+    commands,
+    ngsiLd,
     drain: () => writer.drain(),
+    registerDemoSensors: () => registerDemoSensors({ registry, alarms }),
     async start() {
       await maintain();
       timer = setInterval(() => void maintain().catch((err: unknown) => logger.error({ err }, 'iot partition maintenance failed')), MAINTENANCE_INTERVAL_MS);
@@ -103,21 +124,28 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
       sweeper.unref();
       ctx.mqtt.setAuthHooks(deviceAuthHooks(registry));
       await ctx.mqtt.consume(TELEMETRY_TOPIC, (msg) => ingestion.handleMqtt(msg));
+      await ctx.mqtt.consume(COMMAND_ACK_TOPIC, (msg) => commands.handleAck(msg));
+      expirer = setInterval(() => void commands.expire().catch((err: unknown) => logger.error({ err }, 'iot command expiry failed')), 5_000);
+      expirer.unref();
     },
     async stop() {
       clearInterval(timer);
       clearInterval(sweeper);
+      clearInterval(expirer);
       await writer.drain();
     },
   };
 }
 
 export { IOT_ERRORS, type IotErrorCode } from './errors.ts';
+export { demoRules, demoSensors, type DemoRegistration, type DemoSensor } from './demo-sensors.ts';
 export { parseTelemetry, TELEMETRY_TOPIC, type Ingestion } from './ingest.ts';
 export type { DeviceRegistry, DeviceAuth } from './registry.ts';
 export { ALARM_CLEARED, ALARM_RAISED, type AlarmService } from './alarms.ts';
 export type { Alarm, AlarmEvent, AlarmStatus, Rule, RuleInput, Severity } from './alarm-schemas.ts';
 export type { TelemetryService } from './service.ts';
+export { COMMAND_ACK_TOPIC, type CommandService } from './commands.ts';
+export type { Command, CommandInput, CommandStatus } from './command-schemas.ts';
 export type { Reading } from './telemetry-store.ts';
 export type {
   AccessTier,

@@ -3,6 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import type { Clock } from '../../kernel/index.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { iotError } from './errors.ts';
@@ -87,8 +88,11 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
   }
 
   async function detail(id: string): Promise<DeviceDetail> {
+    // Latest values first: the device row read after them has a lastSeenAt at least as recent,
+    // so a reading committed in between never shows as a value with lastSeenAt still null.
+    const latest = await store.latest(id);
     const { device } = await mustGet(id);
-    return { ...device, latest: await store.latest(id) };
+    return { ...device, latest };
   }
 
   return {
@@ -102,7 +106,7 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
     },
 
     async registerBulk(body) {
-      const rows = readBulkFile(body);
+      const rows = await readBulkFile(body);
       const result: BulkRegisterResult = { created: [], errors: [] };
       const seen = new Set<string>();
       for (const [index, raw] of rows.entries()) {
@@ -193,13 +197,37 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
   };
 }
 
+/** The first sheet of an XLSX workbook as objects keyed by the header row; empty cells are left out. */
+async function readXlsx(base64: string): Promise<Array<Record<string, unknown>>> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(base64, 'base64') as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets[0];
+  if (!sheet) return [];
+  const header: string[] = [];
+  sheet.getRow(1).eachCell((cell, col) => {
+    header[col] = cell.text.trim();
+  });
+  const rows: Array<Record<string, unknown>> = [];
+  for (let r = 2; r <= sheet.rowCount; r++) {
+    const row: Record<string, unknown> = {};
+    sheet.getRow(r).eachCell((cell, col) => {
+      const key = header[col];
+      if (key) row[key] = typeof cell.value === 'number' ? cell.value : cell.text.trim();
+    });
+    if (Object.keys(row).length > 0) rows.push(row);
+  }
+  return rows;
+}
+
 /** Rows of a bulk file as plain objects; a file that cannot be read at all is refused. */
-function readBulkFile(body: BulkRegisterBody): Array<Record<string, unknown>> {
+async function readBulkFile(body: BulkRegisterBody): Promise<Array<Record<string, unknown>>> {
   let rows: unknown;
   try {
     rows = body.format === 'json'
       ? JSON.parse(body.content)
-      : parseCsv(body.content.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, relax_column_count: true });
+      : body.format === 'xlsx'
+        ? await readXlsx(body.content)
+        : parseCsv(body.content.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, relax_column_count: true });
   } catch (err) {
     throw iotError('bulk_file_invalid', `cannot read the ${body.format} file: ${(err as Error).message}`, { field: '/body/content' });
   }

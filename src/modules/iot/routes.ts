@@ -2,6 +2,7 @@
 // registry, ingestion and telemetry services.
 import { Type } from '@sinclair/typebox';
 import type { HttpApp } from '../../platform/http/index.ts';
+import type { DemoRegistration } from './demo-sensors.ts';
 import type { Ingestion } from './ingest.ts';
 import type { DeviceRegistry } from './registry.ts';
 import {
@@ -33,9 +34,20 @@ const TelemetryHeaders = Type.Object({ authorization: Type.Optional(Type.String(
 
 const bearer = (header: string | undefined): string | undefined => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 
-export function iotRoutes(deps: { registry: DeviceRegistry; ingestion: Ingestion; telemetry: TelemetryService }) {
+const DemoRegistrationSchema = Type.Object({
+  created: Type.Integer({ description: 'demo sensors registered now' }),
+  existing: Type.Integer({ description: 'demo sensors already registered (left as they are)' }),
+  rulesCreated: Type.Integer({ description: 'default rules created now' }),
+});
+
+export function iotRoutes(deps: { registry: DeviceRegistry; ingestion: Ingestion; telemetry: TelemetryService; registerDemo: () => Promise<DemoRegistration> }) {
   const { registry, ingestion, telemetry } = deps;
   return (app: HttpApp): void => {
+    app.post(
+      '/demo-sensors',
+      { config: { permission: 'iot.device.write' }, schema: { tags, summary: "Register the demo city's sensors and their default rules (idempotent)", response: { 200: DemoRegistrationSchema } } },
+      () => deps.registerDemo(),
+    );
     app.get('/device-types', { config: { permission: 'iot.device.read' }, schema: { tags, summary: 'Device types (FIWARE Smart Data Models) and their attributes', response: { 200: Type.Array(DeviceTypeSchema) } } }, () =>
       registry.deviceTypes(),
     );

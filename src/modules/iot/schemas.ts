@@ -105,8 +105,8 @@ export type DeviceList = Static<typeof DeviceListSchema>;
 
 export const BulkRegisterBodySchema = Type.Object(
   {
-    format: Type.Union([Type.Literal('csv'), Type.Literal('json')]),
-    content: Type.String({ minLength: 1, maxLength: 5_000_000, description: 'the file: CSV with a header row, or a JSON array of devices' }),
+    format: Type.Union([Type.Literal('csv'), Type.Literal('json'), Type.Literal('xlsx')]),
+    content: Type.String({ minLength: 1, maxLength: 5_000_000, description: 'the file: CSV with a header row, a JSON array of devices, or an XLSX workbook in base64 (first sheet, header row first)' }),
   },
   { additionalProperties: false },
 );

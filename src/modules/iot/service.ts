@@ -62,10 +62,10 @@ export function createTelemetryService(deps: { registry: DeviceRegistry; store: 
 
 /**
  * The embedded broker's checks: a device connects with user name = its id and password = its
- * token, may publish only under `devices/{its id}/` and subscribe only there.
+ * token, may publish only its telemetry and its command answers, and subscribe only to its own
+ * commands topic.
  */
 export function deviceAuthHooks(registry: DeviceRegistry): MqttAuthHooks {
-  const own = (principal: string, topic: string): boolean => topic.startsWith(`devices/${principal}/`) && !/[#+]/.test(topic);
   return {
     async authenticate(_clientId, username, password) {
       if (!username || !password) return { ok: false };
@@ -73,7 +73,7 @@ export function deviceAuthHooks(registry: DeviceRegistry): MqttAuthHooks {
       if (!device?.enabled || !(await registry.verifyToken(username, password.toString('utf8')))) return { ok: false };
       return { ok: true, principal: username };
     },
-    authorizePublish: (principal, topic) => topic === `devices/${principal}/telemetry`,
-    authorizeSubscribe: own,
+    authorizePublish: (principal, topic) => topic === `devices/${principal}/telemetry` || topic === `devices/${principal}/commands/ack`,
+    authorizeSubscribe: (principal, topic) => topic === `devices/${principal}/commands`,
   };
 }

@@ -44,7 +44,7 @@ export class GroupCommitWriter {
   private batches = 0;
   private committed = 0;
   private hook: BatchHook | undefined;
-  private afterCommit: (() => void) | undefined;
+  private afterCommit: ((readings: readonly Reading[]) => void) | undefined;
 
   constructor(
     private readonly db: Database,
@@ -54,7 +54,7 @@ export class GroupCommitWriter {
   ) {}
 
   /** Install the work that runs inside each batch's transaction. */
-  onBatch(hook: BatchHook, afterCommit?: () => void): void {
+  onBatch(hook: BatchHook, afterCommit?: (readings: readonly Reading[]) => void): void {
     this.hook = hook;
     this.afterCommit = afterCommit;
   }
@@ -113,7 +113,7 @@ export class GroupCommitWriter {
         this.batches++;
         this.committed += count;
         for (const e of entries) e.resolve();
-        this.afterCommit?.();
+        this.afterCommit?.(entries.flatMap((e) => e.readings));
       },
       (err: unknown) => {
         const error = err instanceof Error ? err : new Error(String(err));

@@ -33,19 +33,69 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
   const shareGroup = opts.shareGroup ?? 'citybrain';
   const clientId = opts.clientId ?? `citybrain-${hostname()}`;
   const pending = new WeakMap<IStream, InOrder>();
-  const subscribed = new Set<string>();
-  let client: MqttClient | undefined;
+  const subscribed = new WeakMap<MqttClient, Set<string>>();
+  const consumers = Math.max(1, opts.consumers ?? 1);
+  /** The consumer sessions; the first also publishes. */
+  let clients: MqttClient[] = [];
   let closing = false;
   let closed: Promise<void> | undefined;
 
   const shared = (filter: string): string => `$share/${shareGroup}/${filter}`;
 
   async function subscribe(mqtt: MqttClient, filter: string): Promise<void> {
-    if (subscribed.has(filter)) return;
+    let done = subscribed.get(mqtt);
+    if (!done) subscribed.set(mqtt, (done = new Set()));
+    if (done.has(filter)) return;
     const granted = await mqtt.subscribeAsync(shared(filter), { qos: 1 });
     const refused = granted.find((g) => g.qos > 2);
     if (refused) throw mqttError('mqtt_subscribe_refused', `broker refused subscription ${shared(filter)} (reason ${refused.qos})`);
-    subscribed.add(filter);
+    done.add(filter);
+  }
+
+  /**
+   * One persistent session. A broker keeps only so many unacknowledged QoS 1 messages in flight
+   * per session (Mosquitto: max_inflight_messages, 20 by default), and a PUBACK waits for the
+   * commit, so one session caps a node at ≈ window / commit latency: several sessions in the same
+   * share group let one node consume in parallel.
+   */
+  async function openSession(index: number): Promise<MqttClient> {
+    const id = index === 0 ? clientId : `${clientId}-${index}`;
+    const mqtt = connect(url, {
+      manualConnect: true,
+      clientId: id,
+      clean: false,
+      protocolVersion: 5,
+      properties: {
+        sessionExpiryInterval: opts.sessionExpirySeconds ?? 86_400,
+        receiveMaximum: Math.min(Math.ceil(limits.maxInFlight / consumers), 65_535),
+        maximumPacketSize: limits.maxPacketBytes,
+      },
+      connectTimeout: limits.connectTimeoutMs,
+      reconnectPeriod: 1_000,
+    });
+    mqtt.handleMessage = (packet, callback) => onMessage(mqtt, packet, callback);
+    mqtt.on('error', (err) => log.warn({ err: err.message, clientId: id }, 'mqtt client error'));
+    mqtt.on('offline', () => log.warn({ clientId: id }, 'mqtt broker link down; reconnecting'));
+    mqtt.on('connect', (connack) => log.info({ url, clientId: id, sessionPresent: connack.sessionPresent }, 'mqtt connected to broker'));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('timed out')), limits.connectTimeoutMs);
+        mqtt.once('connect', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        mqtt.once('error', (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
+        mqtt.connect();
+      });
+      for (const filter of dispatcher.filters) await subscribe(mqtt, filter);
+      return mqtt;
+    } catch (err) {
+      await mqtt.endAsync(true);
+      throw err;
+    }
   }
 
   /** The broker redelivers an unacknowledged message only when the session resumes: reconnect. */
@@ -101,52 +151,23 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
     port: undefined,
 
     async start() {
-      if (client) return;
-      const mqtt = connect(url, {
-        manualConnect: true,
-        clientId,
-        clean: false,
-        protocolVersion: 5,
-        properties: {
-          sessionExpiryInterval: opts.sessionExpirySeconds ?? 86_400,
-          receiveMaximum: Math.min(limits.maxInFlight, 65_535),
-          maximumPacketSize: limits.maxPacketBytes,
-        },
-        connectTimeout: limits.connectTimeoutMs,
-        reconnectPeriod: 1_000,
-      });
-      mqtt.handleMessage = (packet, callback) => onMessage(mqtt, packet, callback);
-      mqtt.on('error', (err) => log.warn({ err: err.message }, 'mqtt client error'));
-      mqtt.on('offline', () => log.warn('mqtt broker link down; reconnecting'));
-      mqtt.on('connect', (connack) => log.info({ url, clientId, sessionPresent: connack.sessionPresent }, 'mqtt connected to broker'));
-      try {
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('timed out')), limits.connectTimeoutMs);
-          mqtt.once('connect', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          mqtt.once('error', (err) => {
-            clearTimeout(timer);
-            reject(err);
-          });
-          mqtt.connect();
-        });
-        client = mqtt;
-        for (const filter of dispatcher.filters) await subscribe(mqtt, filter);
-      } catch (err) {
-        client = undefined;
-        await mqtt.endAsync(true);
-        throw mqttError('mqtt_connect_failed', `cannot connect to MQTT broker ${url}`, err);
+      if (clients.length > 0) return;
+      const opened = await Promise.allSettled(Array.from({ length: consumers }, (_, i) => openSession(i)));
+      const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        await Promise.all(opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value.endAsync(true)] : [])));
+        throw mqttError('mqtt_connect_failed', `cannot connect to MQTT broker ${url}`, failed.reason);
       }
+      clients = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     },
 
     async consume(topicFilter, handler) {
       dispatcher.add(topicFilter, handler);
-      if (client) await subscribe(client, topicFilter);
+      for (const c of clients) await subscribe(c, topicFilter);
     },
 
     async publish(topic, payload, publishOpts) {
+      const client = clients[0];
       if (!client || closing) throw mqttError(closing ? 'mqtt_closed' : 'mqtt_not_started', 'mqtt engine is not running');
       try {
         await client.publishAsync(topic, payload, { qos: publishOpts?.qos ?? 0, retain: publishOpts?.retain ?? false });
@@ -163,19 +184,18 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
     },
 
     stats() {
-      return { mode: 'external', clients: client?.connected ? 1 : 0, ...counters, inFlight: dispatcher.inFlight, queued: dispatcher.queued };
+      return { mode: 'external', clients: clients.filter((c) => c.connected).length, ...counters, inFlight: dispatcher.inFlight, queued: dispatcher.queued };
     },
 
     close() {
       closed ??= (async () => {
         closing = true;
-        const mqtt = client;
-        if (!mqtt) return;
+        if (clients.length === 0) return;
         // The subscriptions stay in the session: while this node is away the broker queues its share
         // of the messages (up to its own limits) instead of dropping them when no node is subscribed.
         const drained = await dispatcher.drain(limits.closeTimeoutMs);
         if (!drained) log.warn({ inFlight: dispatcher.inFlight, queued: dispatcher.queued }, 'mqtt close: handlers still running after timeout; closing anyway');
-        await mqtt.endAsync(!drained);
+        await Promise.all(clients.map((c) => c.endAsync(!drained)));
         log.info('mqtt broker link closed');
       })();
       return closed;

@@ -48,7 +48,7 @@ export type MqttLimits = {
 
 export type MqttStats = {
   mode: MqttMode;
-  /** Connected devices (embedded); 1 while the link to the external broker is up, else 0 (external). */
+  /** Connected devices (embedded); consumer sessions connected to the external broker (external). */
   clients: number;
   /** Messages that matched a consumer. */
   received: number;
@@ -118,6 +118,8 @@ export type MqttEngineOptions = {
   port?: number;
   /** External: session client id, fixed per node so a restart resumes its session (default `citybrain-<hostname>`). */
   clientId?: string;
+  /** External: consumer sessions this node opens in the share group, to consume in parallel (default 1; the platform uses IOT_MQTT_CONSUMERS). */
+  consumers?: number;
   /** External: shared-subscription group; nodes in one group split the messages (default `citybrain`). */
   shareGroup?: string;
   /** External: how long the broker keeps this node's session and unacknowledged messages while it is away (default 1 day). */

@@ -1,4 +1,4 @@
-import { App, Button, Card, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Segmented, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../app/api.ts';
@@ -6,14 +6,35 @@ import { ErrorResult } from '../app/ErrorResult.tsx';
 import { formatDateTime } from '../app/format.ts';
 import { useLanguage } from '../app/i18n.ts';
 import { acknowledgeAlarm, clearAlarm, type Alarm, type AlarmStatus, type Severity } from '../modules/iot/api/iot-api.ts';
-import { useAlarms } from '../modules/iot/hooks/use-iot.ts';
+import { DeadLettersPanel } from '../modules/iot/components/DeadLettersPanel.tsx';
+import { RulesPanel } from '../modules/iot/components/RulesPanel.tsx';
+import { useAlarms, useDeviceTypes } from '../modules/iot/hooks/use-iot.ts';
 
 const SEVERITY_COLOR: Record<Severity, string> = { critical: 'red', major: 'volcano', minor: 'orange', warning: 'gold' };
 const STATUS_COLOR: Record<AlarmStatus, string> = { active: 'red', acknowledged: 'blue', cleared: 'default' };
 type Filter = AlarmStatus | 'open' | 'all';
 
-/** 告警 Alarms: open alarms first; acknowledge or clear them. */
+/** 告警 Alarms: open alarms first (acknowledge, clear); the rules that raise them; refused messages. */
 export function AlarmsPage() {
+  const { t } = useTranslation();
+  const types = useDeviceTypes().data ?? [];
+  return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      <Typography.Title level={3} style={{ margin: 0 }}>
+        {t('nav.alarms')}
+      </Typography.Title>
+      <Tabs
+        items={[
+          { key: 'alarms', label: t('iot.tabs.alarms'), children: <AlarmList /> },
+          { key: 'rules', label: t('iot.tabs.rules'), children: <Card><RulesPanel types={types} /></Card> },
+          { key: 'dead', label: t('iot.tabs.deadLetters'), children: <Card><DeadLettersPanel /></Card> },
+        ]}
+      />
+    </Space>
+  );
+}
+
+function AlarmList() {
   const { t } = useTranslation();
   const [language] = useLanguage();
   const { message } = App.useApp();
@@ -36,10 +57,6 @@ export function AlarmsPage() {
 
   if (error !== undefined && !data) return <ErrorResult error={error} onRetry={reload} />;
   return (
-    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t('nav.alarms')}
-      </Typography.Title>
       <Card
         extra={
           <Segmented<Filter>
@@ -54,6 +71,7 @@ export function AlarmsPage() {
           size="small"
           loading={!data}
           dataSource={data ?? []}
+          data-testid="alarms-table"
           pagination={{ pageSize: 20, showSizeChanger: false }}
           columns={[
             { title: t('iot.alarm.severity'), dataIndex: 'severity', render: (s: Severity) => <Tag color={SEVERITY_COLOR[s]}>{t(`iot.severity.${s}`)}</Tag> },
@@ -82,6 +100,5 @@ export function AlarmsPage() {
           ]}
         />
       </Card>
-    </Space>
   );
 }

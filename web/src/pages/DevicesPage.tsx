@@ -1,4 +1,4 @@
-import { Card, Col, Input, Row, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Input, Row, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import { Suspense, lazy, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorResult } from '../app/ErrorResult.tsx';
@@ -6,6 +6,7 @@ import { formatDateTime } from '../app/format.ts';
 import { useLanguage } from '../app/i18n.ts';
 import { isOnline, type Device } from '../modules/iot/api/iot-api.ts';
 import { DeviceDrawer } from '../modules/iot/components/DeviceDrawer.tsx';
+import { BulkRegisterModal, RegisterDeviceModal } from '../modules/iot/components/DeviceForms.tsx';
 import { useDevices, useDeviceTypes, useDistrictOutlines } from '../modules/iot/hooks/use-iot.ts';
 
 const DeviceMap = lazy(() => import('../modules/iot/components/DeviceMap.tsx').then((m) => ({ default: m.DeviceMap })));
@@ -18,6 +19,7 @@ export function DevicesPage() {
   const types = useDeviceTypes().data ?? [];
   const outlines = useDistrictOutlines().data;
   const [open, setOpen] = useState<string | null>(null);
+  const [adding, setAdding] = useState<'one' | 'file' | null>(null);
   const [typeId, setTypeId] = useState<string | undefined>(undefined);
   const [q, setQ] = useState('');
   const typeName = (id: string) => {
@@ -32,9 +34,19 @@ export function DevicesPage() {
   const online = shown.filter((d) => isOnline(d)).length;
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t('nav.devices')}
-      </Typography.Title>
+      <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('nav.devices')}
+        </Typography.Title>
+        <Space>
+          <Button type="primary" onClick={() => setAdding('one')} data-testid="device-register">
+            {t('iot.register.title')}
+          </Button>
+          <Button onClick={() => setAdding('file')} data-testid="device-bulk">
+            {t('iot.bulk.title')}
+          </Button>
+        </Space>
+      </Space>
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <Card
@@ -77,6 +89,8 @@ export function DevicesPage() {
         </Col>
       </Row>
       {open ? <DeviceDrawer key={open} id={open} types={types} onClose={() => setOpen(null)} /> : null}
+      {adding === 'one' ? <RegisterDeviceModal types={types} onClose={() => setAdding(null)} onRegistered={reload} /> : null}
+      {adding === 'file' ? <BulkRegisterModal onClose={() => setAdding(null)} onRegistered={reload} /> : null}
     </Space>
   );
 }

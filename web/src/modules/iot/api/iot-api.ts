@@ -74,9 +74,9 @@ export const fetchDeviceTypes = (signal?: AbortSignal) => fetchJson<DeviceType[]
 export const fetchDevices = (signal?: AbortSignal) => fetchJson<{ total: number; devices: Device[] }>('/api/iot/devices?limit=5000', { signal });
 export const fetchDevice = (id: string, signal?: AbortSignal) => fetchJson<DeviceDetail>(`/api/iot/devices/${encodeURIComponent(id)}`, { signal });
 
-export function fetchHistory(id: string, attribute: string, hours: number, signal?: AbortSignal): Promise<History> {
-  const to = new Date();
-  const from = new Date(to.getTime() - hours * 3_600_000);
+export function fetchHistory(id: string, attribute: string, range: number | { from: Date; to: Date }, signal?: AbortSignal): Promise<History> {
+  const to = typeof range === 'number' ? new Date() : range.to;
+  const from = typeof range === 'number' ? new Date(to.getTime() - range * 3_600_000) : range.from;
   const query = new URLSearchParams({ attribute, from: from.toISOString(), to: to.toISOString() });
   return fetchJson<History>(`/api/iot/devices/${encodeURIComponent(id)}/history?${query.toString()}`, { signal });
 }
@@ -93,3 +93,93 @@ export const clearAlarm = (id: number) =>
 export type DistrictOutlines = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string }>;
 /** District outlines under the device map (from the city module's public route). */
 export const fetchDistrictOutlines = (signal?: AbortSignal) => fetchJson<DistrictOutlines>('/api/city/districts.geojson', { signal });
+
+const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+export interface DeviceInput {
+  id: string;
+  typeId: string;
+  name: string;
+  ownerDepartment: string;
+  lon: number;
+  lat: number;
+  accessTier: AccessTier;
+  parentId?: string | null;
+}
+
+/** A device with its credential, answered once at registration and at rotation. */
+export interface DeviceWithToken {
+  device: Device;
+  token: string;
+}
+
+export interface BulkResult {
+  created: DeviceWithToken[];
+  errors: Array<{ row: number; id: string | null; field: string; code: string; message: string }>;
+}
+
+export const registerDevice = (input: DeviceInput) => fetchJson<DeviceWithToken>('/api/iot/devices', json('POST', input));
+export const bulkRegister = (format: 'csv' | 'xlsx' | 'json', content: string) => fetchJson<BulkResult>('/api/iot/devices/bulk', json('POST', { format, content }));
+export const rotateToken = (id: string) => fetchJson<DeviceWithToken>(`/api/iot/devices/${encodeURIComponent(id)}/token`, { method: 'POST' });
+
+export type RuleKind = 'threshold' | 'rate' | 'offline';
+export type Operator = '>' | '>=' | '<' | '<=';
+
+export interface Rule {
+  id: number;
+  name: string;
+  deviceId: string | null;
+  typeId: string | null;
+  kind: RuleKind;
+  attribute: string | null;
+  operator: Operator | null;
+  threshold: number | null;
+  offlineSeconds: number | null;
+  severity: Severity;
+  enabled: boolean;
+}
+
+export type RuleInput = Omit<Rule, 'id' | 'deviceId' | 'typeId' | 'attribute' | 'operator' | 'threshold' | 'offlineSeconds'> & {
+  deviceId?: string;
+  typeId?: string;
+  attribute?: string;
+  operator?: Operator;
+  threshold?: number;
+  offlineSeconds?: number;
+};
+export type RulePatch = Partial<Pick<Rule, 'name' | 'severity' | 'enabled'> & { operator: Operator; threshold: number; offlineSeconds: number }>;
+
+export const fetchRules = (signal?: AbortSignal) => fetchJson<Rule[]>('/api/iot/rules', { signal });
+export const createRule = (input: RuleInput) => fetchJson<Rule>('/api/iot/rules', json('POST', input));
+export const updateRule = (id: number, patch: RulePatch) => fetchJson<Rule>(`/api/iot/rules/${id}`, json('PATCH', patch));
+
+export interface DeadLetter {
+  id: number;
+  receivedAt: string;
+  source: 'mqtt' | 'http';
+  topic: string | null;
+  deviceId: string | null;
+  reason: string;
+  detail: string;
+  payload: string;
+}
+export const fetchDeadLetters = (signal?: AbortSignal) => fetchJson<DeadLetter[]>('/api/iot/dead-letters?limit=500', { signal });
+
+export type CommandStatus = 'pending' | 'sent' | 'acked' | 'failed' | 'expired';
+export interface Command {
+  id: number;
+  deviceId: string;
+  name: string;
+  params: Record<string, unknown>;
+  status: CommandStatus;
+  createdBy: string;
+  createdAt: string;
+  sentAt: string | null;
+  answeredAt: string | null;
+  expiresAt: string;
+  result: unknown;
+  error: string | null;
+}
+export const fetchCommands = (id: string, signal?: AbortSignal) => fetchJson<Command[]>(`/api/iot/devices/${encodeURIComponent(id)}/commands`, { signal });
+export const sendCommand = (id: string, body: { name: string; params: Record<string, unknown>; timeoutSeconds: number }) =>
+  fetchJson<Command>(`/api/iot/devices/${encodeURIComponent(id)}/commands`, json('POST', body));

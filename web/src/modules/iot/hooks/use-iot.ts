@@ -1,6 +1,9 @@
 import { useResource, type Resource } from '../../../app/use-resource.ts';
 import {
   fetchAlarms,
+  fetchCommands,
+  fetchDeadLetters,
+  fetchRules,
   fetchDevice,
   fetchDevices,
   fetchDeviceTypes,
@@ -8,6 +11,9 @@ import {
   fetchHistory,
   type Alarm,
   type AlarmStatus,
+  type Command,
+  type DeadLetter,
+  type Rule,
   type Device,
   type DeviceDetail,
   type DeviceType,
@@ -32,8 +38,10 @@ export function useDevice(id: string): Resource<DeviceDetail> {
   return useResource((signal) => fetchDevice(id, signal), { key: `iot-device:${id}`, pollMs: () => LIVE_POLL_MS });
 }
 
-export function useHistory(id: string, attribute: string, hours: number): Resource<History> {
-  return useResource((signal) => fetchHistory(id, attribute, hours, signal), { key: `iot-history:${id}:${attribute}:${hours}`, pollMs: () => LIVE_POLL_MS * 3 });
+/** History over the last `range` hours (refreshed), or over a fixed period. */
+export function useHistory(id: string, attribute: string, range: number | { from: Date; to: Date }): Resource<History> {
+  const key = typeof range === 'number' ? String(range) : `${range.from.toISOString()}/${range.to.toISOString()}`;
+  return useResource((signal) => fetchHistory(id, attribute, range, signal), { key: `iot-history:${id}:${attribute}:${key}`, pollMs: () => (typeof range === 'number' ? LIVE_POLL_MS * 3 : undefined) });
 }
 
 export function useAlarms(status: AlarmStatus | 'open' | 'all'): Resource<Alarm[]> {
@@ -42,4 +50,17 @@ export function useAlarms(status: AlarmStatus | 'open' | 'all'): Resource<Alarm[
 
 export function useDistrictOutlines(): Resource<DistrictOutlines> {
   return useResource(fetchDistrictOutlines, { key: 'iot-district-outlines' });
+}
+
+export function useRules(): Resource<Rule[]> {
+  return useResource(fetchRules, { key: 'iot-rules' });
+}
+
+export function useDeadLetters(): Resource<DeadLetter[]> {
+  return useResource(fetchDeadLetters, { key: 'iot-dead-letters', pollMs: () => LIVE_POLL_MS * 3 });
+}
+
+/** A device's commands, refreshed so sent ones turn acked / failed / expired on screen. */
+export function useCommands(id: string): Resource<Command[]> {
+  return useResource((signal) => fetchCommands(id, signal), { key: `iot-commands:${id}`, pollMs: () => LIVE_POLL_MS / 2 });
 }

@@ -5,12 +5,23 @@
  */
 import { createLogger, loadConfig, systemClock } from '../src/kernel/index.ts';
 import { cityMigrations, createCityModule } from '../src/modules/city/index.ts';
-import { createEventsModule, eventsMigrations, type EventInput } from '../src/modules/events/index.ts';
+import { createEventsModule, eventsMigrations, type EventInput, type OrgDirectory } from '../src/modules/events/index.ts';
 import { createMemoryBus, migrate, platformMigrations, type Database } from '../src/platform/index.ts';
 import { seedCity } from '../test/events/support.ts';
 import { argValue, eachBenchDatabase, log, printTable, type BenchDatabase } from './support.ts';
 
 const CATEGORIES = ['SR01', 'JM01', 'JM03', 'SZ02', 'YL01', 'TF03'];
+
+/** The org units the seeded rules and the district fallback route to (identity's tree in the platform). */
+const DIRECTORY: OrgDirectory = {
+  units: () => Promise.resolve([
+    { code: '371500', name: '聊城市', kind: 'city', parentCode: null },
+    ...[['D02', '公安局'], ['D06', '住建局'], ['D07', '城管局'], ['D12', '应急局']].map(([code, name]) => ({ code: code ?? '', name: name ?? '', kind: 'department' as const, parentCode: '371500' })),
+    { code: '371502', name: '东昌府区', kind: 'district', parentCode: '371500' },
+    { code: '371581', name: '临清市', kind: 'district', parentCode: '371500' },
+  ]),
+  membershipsOf: () => Promise.resolve([]),
+};
 
 function inputs(n: number): EventInput[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -42,7 +53,7 @@ async function measure(target: BenchDatabase, n: number, concurrency: number): P
   await migrate(db, [platformMigrations, cityMigrations, eventsMigrations]);
   await seedCity(db);
   const city = createCityModule({ db, logger, clock: systemClock }).service;
-  const events = createEventsModule({ db, logger, clock: systemClock, bus: createMemoryBus(logger), config: loadConfig({}, { dataDir: '/tmp' }) }, { locate: (lon, lat) => city.locate(lon, lat) });
+  const events = createEventsModule({ db, logger, clock: systemClock, bus: createMemoryBus(logger), config: loadConfig({}, { dataDir: '/tmp' }) }, { locate: (lon, lat) => city.locate(lon, lat), directory: DIRECTORY });
   const list = inputs(n);
   await runConcurrent(list.slice(0, 50), concurrency, async (e) => void (await events.service.create(e, 'bench')));
   log(`${target.label}: ${n} events, ${concurrency} at a time…`);
@@ -51,7 +62,7 @@ async function measure(target: BenchDatabase, n: number, concurrency: number): P
   const bare = await runConcurrent(list, concurrency, async (e) => {
     const now = new Date().toISOString();
     await db.query(
-      `INSERT INTO bench_bare_events (title, category_code, severity, state, source, lon, lat, department_code, created_at, updated_at) VALUES ($1, $2, 'normal', 'dispatched', $3, $4, $5, '371502-HW', $6, $6)`,
+      `INSERT INTO bench_bare_events (title, category_code, severity, state, source, lon, lat, department_code, created_at, updated_at) VALUES ($1, $2, 'normal', 'dispatched', $3, $4, $5, 'D07', $6, $6)`,
       [e.title, e.categoryCode, e.source, e.lon, e.lat, now],
     );
   });

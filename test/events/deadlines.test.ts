@@ -2,22 +2,23 @@
 // working hours, the overdue filter and the on-time rate per department.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cityMigrations } from '../../src/modules/city/index.ts';
+import { identityMigrations } from '../../src/modules/identity/index.ts';
 import { eventsMigrations, type EventDetail, type Stats } from '../../src/modules/events/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
-import { call, MONDAY_10, newEvent, seedCity, startEvents, type Harness } from './support.ts';
+import { MONDAY_10, newEvent, seedCity, startEvents, type Harness } from './support.ts';
 
 const MIN = 60_000;
 
-forEachDatabase('events deadlines', { migrations: [cityMigrations, eventsMigrations] }, (ctx) => {
+forEachDatabase('events deadlines', { migrations: [cityMigrations, identityMigrations, eventsMigrations] }, (ctx) => {
   let h: Harness;
   beforeAll(async () => {
     await seedCity(ctx.db);
-    h = await startEvents(ctx.db);
+    h = await startEvents(ctx.db, { staff: ['dispatcher-1'] });
   });
   afterAll(() => h.close());
 
-  const create = async (over: Record<string, unknown>) => (await call<EventDetail>(h.app, 'POST', '/api/events', newEvent(over))).body;
-  const get = async (id: number) => (await call<EventDetail>(h.app, 'GET', `/api/events/${id}`)).body;
+  const create = async (over: Record<string, unknown>) => (await h.call<EventDetail>('POST', '/api/events', newEvent(over))).body;
+  const get = async (id: number) => (await h.call<EventDetail>('GET', `/api/events/${id}`)).body;
 
   it('an urgent fire (15 min, clock time) is warned at 75 % and escalated once after its deadline', async () => {
     h.clock.set(MONDAY_10);
@@ -35,7 +36,7 @@ forEachDatabase('events deadlines', { migrations: [cityMigrations, eventsMigrati
     const after = await get(e.id);
     expect(after).toMatchObject({ overdue: true, escalationLevel: 1 });
     expect(after.timeline.map((t) => `${t.action}:${t.actor}`).slice(-2)).toEqual(['warned:system', 'escalated:system']);
-    const overdue = await call<{ items: EventDetail[] }>(h.app, 'GET', '/api/events?overdue=true&department=371502-YJ');
+    const overdue = await h.call<{ items: EventDetail[] }>('GET', '/api/events?overdue=true&department=D12');
     expect(overdue.body.items.map((x) => x.id)).toEqual([e.id]);
     const outbox = await ctx.db.query<{ subject: string }>(`SELECT subject FROM platform_outbox WHERE payload->>'eventId' = $1 ORDER BY id`, [String(e.id)]);
     expect(outbox.rows.map((r) => r.subject).slice(-2)).toEqual(['events.event.warned', 'events.event.escalated']);
@@ -54,7 +55,7 @@ forEachDatabase('events deadlines', { migrations: [cityMigrations, eventsMigrati
     h.clock.set(MONDAY_10);
     const e = await create({ categoryCode: 'TF03', severity: 'urgent' });
     h.clock.advance(10 * MIN);
-    const r = await call<EventDetail>(h.app, 'POST', `/api/events/${e.id}/reassign`, { departmentCode: '371502-JJ' });
+    const r = await h.call<EventDetail>('POST', `/api/events/${e.id}/reassign`, { departmentCode: 'D02' });
     expect(r.body.deadlineAt).toBe('2026-03-02T02:25:00.000Z');
   });
 
@@ -63,13 +64,13 @@ forEachDatabase('events deadlines', { migrations: [cityMigrations, eventsMigrati
     const a = await create({ categoryCode: 'YL02', severity: 'urgent' });
     const b = await create({ categoryCode: 'YL02', severity: 'urgent' });
     const c = await create({ categoryCode: 'YL02', severity: 'urgent' });
-    for (const id of [a.id, b.id]) for (const act of ['accept', 'start']) await call(h.app, 'POST', `/api/events/${id}/${act}`, {});
+    for (const id of [a.id, b.id]) for (const act of ['accept', 'start']) await h.call('POST', `/api/events/${id}/${act}`, {});
     h.clock.advance(30 * MIN);
-    await call(h.app, 'POST', `/api/events/${a.id}/report`, {});
+    await h.call('POST', `/api/events/${a.id}/report`, {});
     h.clock.advance(60 * MIN);
-    await call(h.app, 'POST', `/api/events/${b.id}/report`, {});
-    const stats = (await call<Stats>(h.app, 'GET', '/api/events/stats?from=2026-04-06T00:00:00Z')).body;
-    const yl = stats.departments.find((d) => d.departmentCode === '371502-YL');
+    await h.call('POST', `/api/events/${b.id}/report`, {});
+    const stats = (await h.call<Stats>('GET', '/api/events/stats?from=2026-04-06T00:00:00Z')).body;
+    const yl = stats.departments.find((d) => d.departmentCode === 'D07');
     expect(yl).toMatchObject({ total: 3, handled: 2, onTime: 1, overdue: 2, open: 3 });
     expect(yl?.onTimeRate).toBeCloseTo(1 / 3);
     expect(c.id).toBeGreaterThan(0);

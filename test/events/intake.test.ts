@@ -2,9 +2,10 @@
 // arrive at once), and IoT alarms from the bus creating exactly one event per alarm.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cityMigrations } from '../../src/modules/city/index.ts';
+import { identityMigrations } from '../../src/modules/identity/index.ts';
 import { eventsMigrations, type DetectionResult, type EventDetail } from '../../src/modules/events/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
-import { call, PLACES, seedCity, startEvents, type Harness } from './support.ts';
+import { PLACES, seedCity, startEvents, type Harness } from './support.ts';
 
 const at = (minutes: number) => new Date(Date.parse('2026-03-02T02:00:00Z') + minutes * 60_000).toISOString();
 const detection = (over: Record<string, unknown> = {}) => ({
@@ -14,16 +15,16 @@ const detection = (over: Record<string, unknown> = {}) => ({
 /** ~`m` metres east of the point. */
 const east = (m: number) => PLACES.dongchangfu.lon + m / (111_320 * Math.cos((PLACES.dongchangfu.lat * Math.PI) / 180));
 
-forEachDatabase('events intake', { migrations: [cityMigrations, eventsMigrations] }, (ctx) => {
+forEachDatabase('events intake', { migrations: [cityMigrations, identityMigrations, eventsMigrations] }, (ctx) => {
   let h: Harness;
   beforeAll(async () => {
     await seedCity(ctx.db);
-    h = await startEvents(ctx.db, { natsBus: true });
+    h = await startEvents(ctx.db, { natsBus: true, staff: ['dispatcher-1', 'vendor-hikvision'] });
     await h.module.start?.();
   });
   afterAll(() => h.close());
 
-  const detect = (body: Record<string, unknown>) => call<DetectionResult & { code?: string }>(h.app, 'POST', '/api/events/detections', body, 'vendor-hikvision');
+  const detect = (body: Record<string, unknown>) => h.call<DetectionResult & { code?: string }>('POST', '/api/events/detections', body, 'vendor-hikvision');
 
   it('30 simultaneous detections of one scene become one event with 30 detections', async () => {
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => detect(detection({ detectedAt: at(i % 5), lon: east(i % 20), confidence: 0.8 + i / 200 }))));
@@ -31,8 +32,8 @@ forEachDatabase('events intake', { migrations: [cityMigrations, eventsMigrations
     expect(ids.size).toBe(1);
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     const id = [...ids][0] ?? 0;
-    const e = (await call<EventDetail>(h.app, 'GET', `/api/events/${id}`)).body;
-    expect(e).toMatchObject({ source: 'video_ai', categoryCode: 'SR01', detectionCount: 30, departmentCode: '371502-HW', state: 'dispatched' });
+    const e = (await h.call<EventDetail>('GET', `/api/events/${id}`)).body;
+    expect(e).toMatchObject({ source: 'video_ai', categoryCode: 'SR01', detectionCount: 30, departmentCode: 'D07', state: 'dispatched' });
     expect(e.attachments).toHaveLength(1);
     expect(e.attachments[0]?.url).toBe('https://vendor.example/snap/1.jpg');
     expect(e.timeline.filter((t) => t.action === 'detected')).toHaveLength(29);
@@ -71,7 +72,7 @@ forEachDatabase('events intake', { migrations: [cityMigrations, eventsMigrations
     await new Promise((r) => setTimeout(r, 300));
     const rows = await alarmEvents(7001);
     expect(rows).toHaveLength(1);
-    const e = (await call<EventDetail>(h.app, 'GET', `/api/events/${rows[0]?.id}`)).body;
+    const e = (await h.call<EventDetail>('GET', `/api/events/${rows[0]?.id}`)).body;
     expect(e).toMatchObject({ source: 'iot_alarm', sourceRef: 'alarm:7001', severity: 'urgent', categoryCode: 'SZ06', state: 'dispatched' });
     expect(e.title).toContain('水位超过警戒线');
     expect(e.timeline[0]).toMatchObject({ action: 'created', actor: 'iot' });

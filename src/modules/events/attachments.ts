@@ -3,20 +3,22 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CoreDeps } from './core.ts';
+import type { Caller, EventLifecycleService } from './service.ts';
 import { eventsError } from './errors.ts';
 import type { Attachment, AttachmentInput } from './schemas.ts';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-export function createAttachments(deps: CoreDeps & { dataDir: string }) {
+export function createAttachments(deps: CoreDeps & { dataDir: string; lifecycle: EventLifecycleService }) {
   const { db, store, clock } = deps;
   return {
-    async add(eventId: number, input: AttachmentInput, actor: string): Promise<Attachment> {
+    async add(eventId: number, input: AttachmentInput, caller: Caller): Promise<Attachment> {
+      const actor = typeof caller === 'string' ? caller : caller.actor;
       if ((input.contentBase64 === undefined) === (input.url === undefined)) {
         throw eventsError('attachment_invalid', 'give either contentBase64 or url', { field: '/body/contentBase64' });
       }
-      if (!(await store.event(db, eventId))) throw eventsError('event_not_found', `no event ${eventId}`, { field: '/params/id' });
+      await deps.lifecycle.assertCanWork(eventId, caller);
       const at = clock.now();
       let file: { path: string; sha256: string; size: number } | null = null;
       if (input.contentBase64 !== undefined) {
@@ -41,7 +43,8 @@ export function createAttachments(deps: CoreDeps & { dataDir: string }) {
       return a;
     },
     /** Where to read an attachment: an absolute file path or an external URL. */
-    async locate(eventId: number, attachmentId: number): Promise<{ mediaType: string; name: string; file: string | null; url: string | null }> {
+    async locate(eventId: number, attachmentId: number, caller?: Caller): Promise<{ mediaType: string; name: string; file: string | null; url: string | null }> {
+      if (caller !== undefined) await deps.lifecycle.assertCanSee(eventId, caller);
       const a = (await store.attachments(eventId)).find((x) => x.id === attachmentId);
       if (!a) throw eventsError('attachment_not_found', `no attachment ${attachmentId} on event ${eventId}`, { field: '/params/attachmentId' });
       return { mediaType: a.mediaType, name: a.name, file: a.path ? path.join(deps.dataDir, a.path) : null, url: a.url };

@@ -22,6 +22,13 @@ describe('working calendar (weekdays 08:30–12:00, 13:30–17:30 CST)', () => {
     const cal = { utcOffsetMinutes: 480, workdays: [1, 2, 3, 4, 5], periods: [[510, 720], [810, 1050]] as const, holidays: ['2026-03-09'] };
     expect(addWorkingMinutes(new Date('2026-03-07T14:00:00Z'), 30, cal).toISOString()).toBe('2026-03-10T01:00:00.000Z');
   });
+  it('counts a make-up working Saturday (调休上班) and skips a holiday on a weekday', () => {
+    const cal = { utcOffsetMinutes: 480, workdays: [1, 2, 3, 4, 5], periods: [[510, 720], [810, 1050]] as const, holidays: ['2026-10-08'], makeupDays: ['2026-10-10'] };
+    // Wednesday 2026-10-07 16:00 CST + 120: 90 on Wednesday, Thursday is a holiday, 30 on Friday → Friday 09:00.
+    expect(addWorkingMinutes(new Date('2026-10-07T08:00:00Z'), 120, cal).toISOString()).toBe('2026-10-09T01:00:00.000Z');
+    // Friday 17:00 + 60: 30 on Friday, 30 on the make-up Saturday → Saturday 09:00 CST (not Monday).
+    expect(addWorkingMinutes(new Date('2026-10-09T09:00:00Z'), 60, cal).toISOString()).toBe('2026-10-10T01:00:00.000Z');
+  });
   it('clock-time limits ignore the calendar', () => {
     expect(deadlineAfter(new Date('2026-03-07T14:00:00Z'), 30, false).toISOString()).toBe('2026-03-07T14:30:00.000Z');
   });

@@ -10,6 +10,8 @@ export interface WorkingCalendar {
   periods: ReadonlyArray<readonly [number, number]>;
   /** Local dates (YYYY-MM-DD) that are not worked although their weekday is (法定节假日). */
   holidays?: readonly string[];
+  /** Local dates (YYYY-MM-DD) that are worked although their weekday is not (调休上班, make-up working days). */
+  makeupDays?: readonly string[];
 }
 
 const hm = (s: string): number => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
@@ -35,9 +37,11 @@ export function addWorkingMinutes(start: Date, minutes: number, cal: WorkingCale
   let remaining = minutes * MINUTE;
   let dayStart = Math.floor(local / DAY) * DAY;
   const holidays = new Set(cal.holidays ?? []);
+  const makeup = new Set(cal.makeupDays ?? []);
   for (let i = 0; i < MAX_DAYS; i++, dayStart += DAY) {
     const day = new Date(dayStart);
-    if (!cal.workdays.includes(day.getUTCDay()) || holidays.has(day.toISOString().slice(0, 10))) continue;
+    const date = day.toISOString().slice(0, 10);
+    if (!makeup.has(date) && (!cal.workdays.includes(day.getUTCDay()) || holidays.has(date))) continue;
     for (const [ps, pe] of cal.periods) {
       const from = Math.max(local, dayStart + ps * MINUTE);
       const to = dayStart + pe * MINUTE;

@@ -6,6 +6,7 @@ import type { Database, Queryable } from '../../platform/db/index.ts';
 import { DEFAULT_CALENDAR, deadlineAfter, type WorkingCalendar } from './calendar.ts';
 import { eventsError } from './errors.ts';
 import { allowedActions, type EventState } from './lifecycle.ts';
+import type { OrgSnapshot, Org } from './org.ts';
 import type { Category, EventSource, EventSummary, Severity } from './schemas.ts';
 import { type EventRow, type EventsStore, iso, isoOrNull } from './store.ts';
 
@@ -21,7 +22,7 @@ export interface EventsSettings {
   /** Dispatch a new event to the routed department at once (default true); false leaves it for the dispatcher desk. */
   autoDispatch: boolean;
   calendar: WorkingCalendar;
-  /** The 指挥中心 that takes escalations and what no rule or district routes. */
+  /** The unit that takes escalations and what no rule or district routes (the city level, 市级指挥中心). */
   commandCenter: string;
   /** Detections of one scenario within this time and distance join the same event. */
   dedupWindowMinutes: number;
@@ -35,7 +36,7 @@ export interface EventsSettings {
 export const DEFAULT_SETTINGS: EventsSettings = {
   autoDispatch: true,
   calendar: DEFAULT_CALENDAR,
-  commandCenter: '371500-ZH',
+  commandCenter: '371500',
   dedupWindowMinutes: 10,
   dedupRadiusMeters: 50,
   warnShare: 0.75,
@@ -49,6 +50,16 @@ export interface CoreDeps {
   logger: Logger;
   settings: EventsSettings;
   locate: (lon: number, lat: number) => Promise<PlaceCodes | null>;
+  org: Org;
+}
+
+/**
+ * What a change needs besides the database, read before its transaction opens (PGlite has one
+ * connection, so nothing may query outside the open transaction): the org tree and the calendar.
+ */
+export interface Prepared {
+  units: OrgSnapshot;
+  calendar: WorkingCalendar;
 }
 
 export interface NewEventInput {
@@ -67,7 +78,7 @@ export interface NewEventInput {
 
 const WORK_STATES: readonly EventState[] = ['dispatched', 'accepted', 'handling'];
 
-export function toSummary(r: EventRow, now: Date): EventSummary {
+export function toSummary(r: EventRow, now: Date, name: (code: string | null) => string | null = () => null): EventSummary {
   const deadline = isoOrNull(r.deadline_at);
   return {
     id: Number(r.id),
@@ -80,7 +91,7 @@ export function toSummary(r: EventRow, now: Date): EventSummary {
     sourceRef: r.source_ref,
     place: { lon: r.lon, lat: r.lat, address: r.address, districtCode: r.district_code, townCode: r.town_code, villageCode: r.village_code, gridCode: r.grid_code },
     departmentCode: r.department_code,
-    departmentName: r.department_name,
+    departmentName: r.department_name ?? name(r.department_code),
     partnerCodes: r.partner_codes,
     createdAt: iso(r.created_at),
     dispatchedAt: isoOrNull(r.dispatched_at),
@@ -104,16 +115,28 @@ export function createCore(deps: CoreDeps) {
     return c;
   }
 
-  async function requireDepartment(code: string, q: Queryable = deps.db, field = '/body/departmentCode'): Promise<void> {
-    if (!(await store.departmentExists(code, q))) throw eventsError('department_unknown', `no department ${code}`, { field });
+  let calendarCache: { at: number; value: WorkingCalendar } | undefined;
+
+  /** The org tree and the working calendar (holidays and make-up days from the table, cached a minute). */
+  async function prepare(need: ReadonlyArray<string | undefined> = []): Promise<Prepared> {
+    const units = await deps.org.snapshot(need);
+    const now = clock.now().getTime();
+    if (!calendarCache || now - calendarCache.at < 0 || now - calendarCache.at > 60_000) {
+      const days = await store.calendarDays();
+      calendarCache = {
+        at: now,
+        value: { ...settings.calendar, holidays: days.filter((d) => d.kind === 'holiday').map((d) => d.date), makeupDays: days.filter((d) => d.kind === 'workday').map((d) => d.date) },
+      };
+    }
+    return { units, calendar: calendarCache.value };
   }
 
-  /** Routing rules, then the district's general department, then the command center. */
-  async function route(q: Queryable, cat: Category, place: { districtCode: string | null; gridCode: string | null }): Promise<{ department: string; routedBy: string }> {
+  /** Routing rules, then the district unit (回落到区县), then the city level. */
+  async function route(q: Queryable, cat: Category, place: { districtCode: string | null; gridCode: string | null }, prep: Prepared): Promise<{ department: string; routedBy: string }> {
     const rule = await store.route(q, { category: cat.code, parent: cat.parentCode, districtCode: place.districtCode, gridCode: place.gridCode });
     if (rule) return { department: rule.department, routedBy: `rule:${rule.id}` };
-    const general = place.districtCode ? await store.generalDepartment(q, place.districtCode) : undefined;
-    if (general) return { department: general, routedBy: `fallback:${place.districtCode}` };
+    const district = place.districtCode ? prep.units.districtUnit(place.districtCode) : undefined;
+    if (district) return { department: district, routedBy: `fallback:${place.districtCode}` };
     return { department: settings.commandCenter, routedBy: 'fallback:city' };
   }
 
@@ -132,12 +155,13 @@ export function createCore(deps: CoreDeps) {
   }
 
   /** Hand the event to `department` with a fresh time limit (dispatch, reassign, reopen, escalation). */
-  async function handOver(tx: Queryable, row: EventRow, department: string, verb: string, actor: string, note: string, extra: Record<string, unknown> = {}): Promise<void> {
+  async function handOver(tx: Queryable, row: EventRow, department: string, verb: string, actor: string, note: string, prep: Prepared, extra: Record<string, unknown> = {}): Promise<void> {
     const now = clock.now();
-    const cat = await category(row.category_code, tx);
+    // A disabled category keeps its time limits for the events that already have it.
+    const cat = (await store.anyCategory(row.category_code, tx)) ?? (await category(row.category_code, tx));
     const limit = cat.limits[row.severity];
-    const deadline = deadlineAfter(now, limit, cat.workingHours, settings.calendar);
-    const warnAt = deadlineAfter(now, limit * settings.warnShare, cat.workingHours, settings.calendar);
+    const deadline = deadlineAfter(now, limit, cat.workingHours, prep.calendar);
+    const warnAt = deadlineAfter(now, limit * settings.warnShare, cat.workingHours, prep.calendar);
     const partners = row.partner_codes.filter((p) => p !== department);
     await store.updateEvent(tx, Number(row.id), {
       state: 'dispatched', department_code: department, partner_codes: partners, dispatched_at: now.toISOString(), updated_at: now.toISOString(),
@@ -147,11 +171,11 @@ export function createCore(deps: CoreDeps) {
   }
 
   /** Create an event (routed at once) inside `tx`; undefined when its source reference already has one. */
-  async function createIn(tx: Queryable, input: NewEventInput, actor: string): Promise<number | undefined> {
+  async function createIn(tx: Queryable, input: NewEventInput, actor: string, prep: Prepared): Promise<number | undefined> {
     const now = clock.now();
     const cat = await category(input.categoryCode, tx);
     const place = input.place;
-    const routed = await route(tx, cat, { districtCode: place?.districtCode ?? null, gridCode: place?.gridCode ?? null });
+    const routed = await route(tx, cat, { districtCode: place?.districtCode ?? null, gridCode: place?.gridCode ?? null }, prep);
     const id = await store.insertEvent(tx, {
       title: input.title, description: input.description, categoryCode: cat.code, severity: input.severity ?? 'normal', source: input.source, sourceRef: input.sourceRef,
       lon: input.lon, lat: input.lat, address: input.address, districtCode: place?.districtCode ?? null, townCode: place?.townCode ?? null,
@@ -162,13 +186,17 @@ export function createCore(deps: CoreDeps) {
     const row = await store.event(tx, id);
     if (!row) return undefined;
     await record(tx, row, 'created', { actor, at: now, from: null, to: 'created', department: routed.department, note: `routed by ${routed.routedBy}` });
-    if (settings.autoDispatch) await handOver(tx, row, routed.department, 'dispatched', 'system', '');
+    if (settings.autoDispatch) await handOver(tx, row, routed.department, 'dispatched', 'system', '', prep);
     return id;
   }
 
   return {
     category,
-    requireDepartment,
+    prepare,
+    /** Forget the cached calendar (after an edit). */
+    invalidateCalendar(): void {
+      calendarCache = undefined;
+    },
     route,
     record,
     handOver,

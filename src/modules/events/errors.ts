@@ -19,6 +19,21 @@ export const EVENTS_ERRORS = {
   partners_invalid: 'invalid',
   /** An attachment with neither or both of content and url, or content that is not base64. */
   attachment_invalid: 'invalid',
+  /** No signed-in principal on a route that acts on someone's behalf. */
+  unauthenticated: 'unauthenticated',
+  /** The actor's role does not include the action (details: action, permission). */
+  action_not_permitted: 'forbidden',
+  /** The event's lead/partner unit (or place) is outside the actor's units or region (details: departmentCode, yourUnits). */
+  event_out_of_scope: 'forbidden',
+  /** A category code, parent, name or time limits that do not fit the catalogue. */
+  category_invalid: 'invalid',
+  category_exists: 'conflict',
+  category_not_found: 'not_found',
+  /** The category has events, rules or sub-classes: disable it instead. */
+  category_in_use: 'conflict',
+  /** A calendar date or kind that is not valid. */
+  calendar_day_invalid: 'invalid',
+  calendar_day_not_found: 'not_found',
 } as const;
 
 export type EventsErrorCode = keyof typeof EVENTS_ERRORS;

@@ -1,5 +1,5 @@
 import type { Attachment, AttachmentInput, DetectionInput, DetectionResult, Stats, StatsQuery } from './schemas.ts';
-import type { EventLifecycleService } from './service.ts';
+import type { Caller, EventLifecycleService } from './service.ts';
 
 /** The events module's service: the lifecycle, machine intake, deadlines, statistics and attachments. */
 export interface EventsService extends EventLifecycleService {
@@ -8,6 +8,6 @@ export interface EventsService extends EventLifecycleService {
   /** One pass of the deadline timer (the module runs it every `sweepIntervalMs`). */
   sweepDeadlines(): Promise<{ warned: number; escalated: number }>;
   stats(query: StatsQuery): Promise<Stats>;
-  attach(eventId: number, input: AttachmentInput, actor: string): Promise<Attachment>;
-  attachment(eventId: number, attachmentId: number): Promise<{ mediaType: string; name: string; file: string | null; url: string | null }>;
+  attach(eventId: number, input: AttachmentInput, caller: Caller): Promise<Attachment>;
+  attachment(eventId: number, attachmentId: number, caller?: Caller): Promise<{ mediaType: string; name: string; file: string | null; url: string | null }>;
 }

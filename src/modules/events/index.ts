@@ -11,6 +11,7 @@ import type { MigrationSource, ModuleContext, PlatformModule } from '../../platf
 import { createAttachments } from './attachments.ts';
 import { createCore, DEFAULT_SETTINGS, type EventsSettings, type PlaceCodes } from './core.ts';
 import { createIntake, type DeviceLocator } from './intake.ts';
+import { createOrg, type OrgDirectory } from './org.ts';
 import { eventsRoutes } from './routes.ts';
 import type { EventsService } from './events-service.ts';
 import { createLifecycleService } from './service.ts';
@@ -31,26 +32,34 @@ export interface EventsModuleDeps {
   locate: (lon: number, lat: number) => Promise<PlaceCodes | null>;
   /** Position of an IoT device, for alarms (the IoT registry). */
   deviceLocator?: DeviceLocator;
+  /**
+   * The org tree and memberships (identity's `orgDirectory`): responsible units are org units, and
+   * callers are scoped by theirs. Without it no unit is known: everything goes to the command center.
+   */
+  directory?: OrgDirectory;
   settings?: Partial<EventsSettings>;
 }
+
+const EMPTY_DIRECTORY: OrgDirectory = { units: () => Promise.resolve([]), membershipsOf: () => Promise.resolve([]) };
 
 export function createEventsModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logger' | 'bus' | 'config'> & Partial<Pick<ModuleContext, 'relay'>>, deps: EventsModuleDeps): EventsModule {
   const settings = { ...DEFAULT_SETTINGS, ...deps.settings };
   const logger = ctx.logger.child({ module: 'events' });
   const store = createEventsStore(ctx.db);
-  const base = { db: ctx.db, store, clock: ctx.clock, logger, settings, locate: deps.locate };
+  const org = createOrg(deps.directory ?? EMPTY_DIRECTORY, ctx.clock);
+  const base = { db: ctx.db, store, clock: ctx.clock, logger, settings, locate: deps.locate, org };
   const core = createCore(base);
   const lifecycle = createLifecycleService({ ...base, core, relay: ctx.relay });
   const intake = createIntake({ ...base, core, relay: ctx.relay, deviceLocator: deps.deviceLocator });
   const timers = createTimers({ ...base, core, relay: ctx.relay });
-  const attachments = createAttachments({ ...base, dataDir: path.resolve(ctx.config.dataDir) });
+  const attachments = createAttachments({ ...base, dataDir: path.resolve(ctx.config.dataDir), lifecycle });
   const service: EventsService = {
     ...lifecycle,
     detect: (input, actor) => intake.detect(input, actor),
     sweepDeadlines: () => timers.sweep(),
     stats: (q) => timers.stats(q),
-    attach: (id, input, actor) => attachments.add(id, input, actor),
-    attachment: (id, aid) => attachments.locate(id, aid),
+    attach: (id, input, caller) => attachments.add(id, input, caller),
+    attachment: (id, aid, caller) => attachments.locate(id, aid, caller),
   };
   const subscriptions: BusSubscription[] = [];
   return {
@@ -72,7 +81,9 @@ export function createEventsModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'lo
 
 export { EVENTS_ERRORS, type EventsErrorCode } from './errors.ts';
 export { DEFAULT_CALENDAR, addWorkingMinutes, deadlineAfter, type WorkingCalendar } from './calendar.ts';
-export { EVENT_STATES, EVENT_ACTIONS, TRANSITIONS, allowedActions, nextState, type EventState, type EventAction } from './lifecycle.ts';
+export { EVENT_STATES, EVENT_ACTIONS, TRANSITIONS, ACTION_PERMISSION, allowedActions, nextState, type EventState, type EventAction } from './lifecycle.ts';
+export type { OrgDirectory, OrgUnitRef, Viewer, Reach } from './org.ts';
+export type { Caller } from './service.ts';
 export { DEFAULT_SETTINGS, type EventsSettings, type PlaceCodes } from './core.ts';
 export { SCENARIOS, type Scenario } from './schemas.ts';
 export type { DeviceLocator } from './intake.ts';

@@ -56,6 +56,7 @@ export function createIntake(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
       const place = await deps.locate(input.lon, input.lat);
       const detection = { cameraId: input.cameraId, scenario: input.scenario, detectedAt, confidence: input.confidence, snapshotUrl: input.snapshotUrl ?? null, lon: input.lon, lat: input.lat, receivedAt };
       const note = `camera ${input.cameraId}, confidence ${input.confidence.toFixed(2)}`;
+      const prep = await core.prepare();
       const result = await db.transaction(async (tx): Promise<DetectionResult> => {
         await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DETECTION_LOCK, categoryCode]);
         const since = new Date(detectedAt.getTime() - settings.dedupWindowMinutes * 60_000);
@@ -69,7 +70,7 @@ export function createIntake(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
         const id = await core.createIn(tx, {
           title: `${SCENARIO_NAMES[input.scenario]}（${input.cameraId}）`, description: `视频智能识别 video detection: ${note}`, categoryCode, severity: input.severity,
           source: 'video_ai', sourceRef: input.cameraId, lon: input.lon, lat: input.lat, address: '', place, detectedAt,
-        }, actor);
+        }, actor, prep);
         if (id === undefined) throw new Error('video events have no unique source reference');
         await store.insertDetection(tx, id, detection);
         if (input.snapshotUrl) {
@@ -92,12 +93,13 @@ export function createIntake(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
       if ((await store.eventIdBySource(db, 'iot_alarm', sourceRef)) !== undefined) return;
       const device = deps.deviceLocator ? await deps.deviceLocator(a.deviceId).catch(() => undefined) : undefined;
       const place = device ? await deps.locate(device.lon, device.lat) : null;
+      const prep = await core.prepare();
       await db.transaction((tx) =>
         core.createIn(tx, {
           title: `${device?.name ?? a.deviceId}：${a.message || '物联感知告警'}`, description: `物联感知告警 IoT alarm ${a.alarmId} of device ${a.deviceId}, raised ${a.raisedAt}`,
           categoryCode: IOT_ALARM_CATEGORY, severity: ALARM_SEVERITY[a.severity] ?? 'normal', source: 'iot_alarm', sourceRef,
           lon: device?.lon ?? null, lat: device?.lat ?? null, address: device?.name ?? '', place,
-        }, 'iot'),
+        }, 'iot', prep),
       );
       deps.relay?.kick();
     },

@@ -44,6 +44,13 @@ export const TRANSITIONS: Record<EventAction, Transition> = {
   joint: { from: OPEN_WORK, to: null, verb: 'joined' },
 };
 
+/** The permission each action needs (identity's permissions.ts: dispatcher holds events.*, handler events.event.handle). */
+export const ACTION_PERMISSION: Record<EventAction, string> = {
+  dispatch: 'events.event.dispatch', reassign: 'events.event.dispatch', escalate: 'events.event.dispatch', joint: 'events.event.dispatch', reopen: 'events.event.dispatch',
+  accept: 'events.event.handle', return: 'events.event.handle', start: 'events.event.handle', report: 'events.event.handle',
+  verify: 'events.event.verify', reject: 'events.event.verify', close: 'events.event.verify',
+};
+
 /** The actions allowed in a state (for the console's buttons and the 409 answer). */
 export function allowedActions(state: EventState): EventAction[] {
   return EVENT_ACTIONS.filter((a) => TRANSITIONS[a].from.includes(state));

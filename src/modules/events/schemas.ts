@@ -29,11 +29,65 @@ export const CategorySchema = Type.Object({
   nameEn: Type.String(),
   parentCode: Nullable(Type.String()),
   limits: Type.Object({ normal: Type.Integer(), major: Type.Integer(), urgent: Type.Integer() }, { description: 'time limits in minutes' }),
-  workingHours: Type.Boolean({ description: 'limits count working hours (weekdays 08:30–12:00, 13:30–17:30)' }),
+  workingHours: Type.Boolean({ description: 'limits count working hours (weekdays 08:30–12:00, 13:30–17:30, with the working calendar)' }),
+  active: Type.Boolean({ description: 'false: disabled — kept for the events that have it, not offered for new ones' }),
+  updatedAt: Nullable(DateTime),
+  updatedBy: Nullable(Type.String()),
 });
 export type Category = Static<typeof CategorySchema>;
 
-export const DepartmentSchema = Type.Object({ code: Type.String(), name: Type.String(), districtCode: Nullable(Type.String()), general: Type.Boolean() });
+const Minutes = Type.Integer({ minimum: 1, maximum: 525_600, description: 'minutes (at most a year)' });
+const CategoryLimitsSchema = Type.Object({ normal: Minutes, major: Minutes, urgent: Minutes }, { description: 'time limits per severity; urgent ≤ major ≤ normal' });
+export const CategoryInputSchema = Type.Object({
+  code: Type.String({ pattern: '^[A-Z]{2}([0-9]{2})?$', description: 'a class is two capital letters (SZ); a sub-class its class and two digits (SZ07)' }),
+  name: Type.String({ minLength: 1, maxLength: 60 }),
+  nameEn: Type.String({ minLength: 1, maxLength: 120 }),
+  parentCode: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+  limits: CategoryLimitsSchema,
+  workingHours: Type.Boolean(),
+});
+export type CategoryInput = Static<typeof CategoryInputSchema>;
+export const CategoryPatchSchema = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+  nameEn: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+  limits: Type.Optional(CategoryLimitsSchema),
+  workingHours: Type.Optional(Type.Boolean()),
+  active: Type.Optional(Type.Boolean({ description: 'false disables the category (停用), true enables it again' })),
+}, { minProperties: 1 });
+export type CategoryPatch = Static<typeof CategoryPatchSchema>;
+export const CategoryListQuerySchema = Type.Object({ includeDisabled: Type.Boolean({ default: false }) });
+
+export const CalendarDaySchema = Type.Object({
+  date: Type.String({ format: 'date' }),
+  kind: Type.Union([Type.Literal('holiday'), Type.Literal('workday')], { description: 'holiday 法定节假日 (not worked), workday 调休上班 (worked although a weekend)' }),
+  name: Type.String(),
+  updatedAt: DateTime,
+  updatedBy: Type.String(),
+});
+export type CalendarDay = Static<typeof CalendarDaySchema>;
+export const CalendarDayInputSchema = Type.Object({
+  date: Type.String({ format: 'date', description: 'local date (China Standard Time), YYYY-MM-DD' }),
+  kind: Type.Union([Type.Literal('holiday'), Type.Literal('workday')]),
+  name: Type.String({ maxLength: 60, default: '' }),
+});
+export type CalendarDayInput = Static<typeof CalendarDayInputSchema>;
+export const CalendarPutSchema = Type.Object({ days: Type.Array(CalendarDayInputSchema, { minItems: 1, maxItems: 400 }) });
+export const CalendarQuerySchema = Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })) });
+export const CalendarSchema = Type.Object({
+  workdays: Type.Array(Type.Integer(), { description: 'weekdays worked, 0 = Sunday' }),
+  periods: Type.Array(Type.Object({ start: Type.String(), end: Type.String() }), { description: 'working periods of a day, local time' }),
+  days: Type.Array(CalendarDaySchema),
+});
+export type CalendarView = Static<typeof CalendarSchema>;
+
+export const DepartmentSchema = Type.Object({
+  code: Type.String({ description: 'the org unit code (identity): 委办局 D07, district 371502, town 371502001 …' }),
+  name: Type.String(),
+  districtCode: Nullable(Type.String()),
+  general: Type.Boolean({ description: 'takes what no rule routes: a district (回落) or the city' }),
+  kind: Type.String({ description: 'city, department (委办局), district, town' }),
+  parentCode: Nullable(Type.String()),
+});
 export type Department = Static<typeof DepartmentSchema>;
 
 export const RoutingRuleSchema = Type.Object({
@@ -94,6 +148,7 @@ export const TimelineEntrySchema = Type.Object({
   fromState: Nullable(Type.String()),
   toState: Nullable(Type.String()),
   departmentCode: Nullable(Type.String()),
+  departmentName: Nullable(Type.String()),
   note: Type.String(),
 });
 export type TimelineEntry = Static<typeof TimelineEntrySchema>;
@@ -116,6 +171,8 @@ export const EventDetailSchema = Type.Composite([
     description: Type.String(),
     routedBy: Nullable(Type.String({ description: 'rule:<id>, fallback:<district>, or the actor who chose the department' })),
     allowedActions: Type.Array(ActionSchema),
+    myActions: Type.Array(ActionSchema, { description: 'of allowedActions, those the caller may take (their role and unit)' }),
+    partnerNames: Type.Array(Type.String()),
     timeline: Type.Array(TimelineEntrySchema),
     attachments: Type.Array(AttachmentSchema),
   }),
@@ -182,6 +239,9 @@ export const EventListQuerySchema = Type.Object({
   state: Type.Optional(Type.Union([StateSchema, Type.Literal('open')])),
   overdue: Type.Optional(Type.Boolean()),
   source: Type.Optional(SourceSchema),
+  escalated: Type.Optional(Type.Boolean({ description: 'escalated at least once (升级)' })),
+  mine: Type.Optional(Type.Boolean({ description: 'only events whose lead or partner unit is one of mine (or below): the unit inbox' })),
+  sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('urgency')], { description: 'urgency: overdue first, then the nearest deadline' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
 });

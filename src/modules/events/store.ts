@@ -1,7 +1,7 @@
 // SQL of the events_* tables only.
 import type { Database, Queryable } from '../../platform/db/index.ts';
 import type { EventState } from './lifecycle.ts';
-import type { Attachment, Category, Department, EventListQuery, EventSource, RoutingRule, Severity, TimelineEntry } from './schemas.ts';
+import type { Attachment, Category, EventListQuery, EventSource, RoutingRule, Severity, TimelineEntry } from './schemas.ts';
 
 export interface EventRow {
   id: string | number;
@@ -59,8 +59,22 @@ export interface NewEvent {
 export const iso = (v: Date | string): string => new Date(v).toISOString();
 export const isoOrNull = (v: Date | string | null): string | null => (v === null ? null : iso(v));
 
-const EVENT_SELECT = `SELECT e.*, c.name AS category_name, d.name AS department_name
-  FROM events_events e JOIN events_categories c ON c.code = e.category_code LEFT JOIN events_departments d ON d.code = e.department_code`;
+// department_name is filled from the org tree (identity's units) by the service, not joined here.
+const EVENT_SELECT = `SELECT e.*, c.name AS category_name, NULL::text AS department_name
+  FROM events_events e JOIN events_categories c ON c.code = e.category_code`;
+
+/** Who may see which events, as SQL sees it: lead/partner units, or the place for a dispatcher's region. */
+export interface ListScope {
+  all: boolean;
+  units: readonly string[];
+  region: readonly string[];
+}
+
+export interface ListFilter extends EventListQuery {
+  scope?: ListScope;
+  /** Lead or partner unit among these (the inbox of a unit and the units below it). */
+  units?: readonly string[];
+}
 
 interface CategoryRow {
   code: string;
@@ -71,6 +85,9 @@ interface CategoryRow {
   limit_major_minutes: number;
   limit_urgent_minutes: number;
   working_hours: boolean;
+  active: boolean;
+  updated_at: Date | string | null;
+  updated_by: string | null;
 }
 
 const toCategory = (r: CategoryRow): Category => ({
@@ -80,24 +97,87 @@ const toCategory = (r: CategoryRow): Category => ({
   parentCode: r.parent_code,
   limits: { normal: r.limit_normal_minutes, major: r.limit_major_minutes, urgent: r.limit_urgent_minutes },
   workingHours: r.working_hours,
+  active: r.active,
+  updatedAt: r.updated_at === null ? null : iso(r.updated_at),
+  updatedBy: r.updated_by,
 });
+
+export interface CategoryWrite {
+  name: string;
+  nameEn: string;
+  parentCode: string | null;
+  limits: { normal: number; major: number; urgent: number };
+  workingHours: boolean;
+}
 
 export function createEventsStore(db: Database) {
   return {
-    async categories(): Promise<Category[]> {
-      const { rows } = await db.query<CategoryRow>('SELECT * FROM events_categories WHERE active ORDER BY code');
+    async categories(includeDisabled = false): Promise<Category[]> {
+      const { rows } = await db.query<CategoryRow>(`SELECT * FROM events_categories ${includeDisabled ? '' : 'WHERE active'} ORDER BY code`);
       return rows.map(toCategory);
+    },
+    /** A category whether active or not. */
+    async anyCategory(code: string, q: Queryable = db): Promise<Category | undefined> {
+      const { rows } = await q.query<CategoryRow>('SELECT * FROM events_categories WHERE code = $1', [code]);
+      return rows[0] && toCategory(rows[0]);
+    },
+    async insertCategory(code: string, c: CategoryWrite, actor: string, at: Date): Promise<boolean> {
+      const r = await db.query(
+        `INSERT INTO events_categories (code, name, name_en, parent_code, limit_normal_minutes, limit_major_minutes, limit_urgent_minutes, working_hours, active, updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true, $9, $10) ON CONFLICT (code) DO NOTHING`,
+        [code, c.name, c.nameEn, c.parentCode, c.limits.normal, c.limits.major, c.limits.urgent, c.workingHours, at.toISOString(), actor],
+      );
+      return r.rowCount > 0;
+    },
+    async updateCategory(code: string, c: Partial<CategoryWrite> & { active?: boolean }, actor: string, at: Date): Promise<void> {
+      const set: Record<string, unknown> = { updated_at: at.toISOString(), updated_by: actor };
+      if (c.name !== undefined) set.name = c.name;
+      if (c.nameEn !== undefined) set.name_en = c.nameEn;
+      if (c.limits !== undefined) Object.assign(set, { limit_normal_minutes: c.limits.normal, limit_major_minutes: c.limits.major, limit_urgent_minutes: c.limits.urgent });
+      if (c.workingHours !== undefined) set.working_hours = c.workingHours;
+      if (c.active !== undefined) set.active = c.active;
+      const cols = Object.keys(set);
+      await db.query(`UPDATE events_categories SET ${cols.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE code = $1`, [code, ...Object.values(set)]);
+    },
+    /** What still refers to a category: events, routing rules, sub-classes. */
+    async categoryUsage(code: string): Promise<{ events: number; rules: number; children: number }> {
+      const { rows } = await db.query<{ events: number; rules: number; children: number }>(
+        `SELECT (SELECT count(*)::int FROM events_events WHERE category_code = $1) AS events,
+                (SELECT count(*)::int FROM events_routing_rules WHERE category_code = $1) AS rules,
+                (SELECT count(*)::int FROM events_categories WHERE parent_code = $1) AS children`,
+        [code],
+      );
+      return rows[0] ?? { events: 0, rules: 0, children: 0 };
+    },
+    async deleteCategory(code: string): Promise<boolean> {
+      return (await db.query('DELETE FROM events_categories WHERE code = $1', [code])).rowCount > 0;
+    },
+    /** 工作日历 holidays and make-up working days between two dates (inclusive), or all. */
+    async calendarDays(from?: string, to?: string, q: Queryable = db): Promise<Array<{ date: string; kind: 'holiday' | 'workday'; name: string; updatedAt: string; updatedBy: string }>> {
+      const { rows } = await q.query<{ date: string; kind: 'holiday' | 'workday'; name: string; updated_at: Date | string; updated_by: string }>(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS date, kind, name, updated_at, updated_by FROM events_calendar_days
+         WHERE ($1::date IS NULL OR day >= $1::date) AND ($2::date IS NULL OR day <= $2::date) ORDER BY day`,
+        [from ?? null, to ?? null],
+      );
+      return rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name, updatedAt: iso(r.updated_at), updatedBy: r.updated_by }));
+    },
+    async upsertCalendarDays(days: ReadonlyArray<{ date: string; kind: 'holiday' | 'workday'; name: string }>, actor: string, at: Date): Promise<void> {
+      await db.transaction(async (tx) => {
+        for (const d of days) {
+          await tx.query(
+            `INSERT INTO events_calendar_days (day, kind, name, updated_at, updated_by) VALUES ($1::date, $2, $3, $4, $5)
+             ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+            [d.date, d.kind, d.name, at.toISOString(), actor],
+          );
+        }
+      });
+    },
+    async deleteCalendarDay(date: string): Promise<boolean> {
+      return (await db.query('DELETE FROM events_calendar_days WHERE day = $1::date', [date])).rowCount > 0;
     },
     async category(code: string, q: Queryable = db): Promise<Category | undefined> {
       const { rows } = await q.query<CategoryRow>('SELECT * FROM events_categories WHERE code = $1 AND active', [code]);
       return rows[0] && toCategory(rows[0]);
-    },
-    async departments(): Promise<Department[]> {
-      const { rows } = await db.query<{ code: string; name: string; district_code: string | null; general: boolean }>('SELECT * FROM events_departments ORDER BY code');
-      return rows.map((r) => ({ code: r.code, name: r.name, districtCode: r.district_code, general: r.general }));
-    },
-    async departmentExists(code: string, q: Queryable = db): Promise<boolean> {
-      return (await q.query('SELECT 1 FROM events_departments WHERE code = $1', [code])).rows.length > 0;
     },
     async rules(): Promise<RoutingRule[]> {
       const { rows } = await db.query<{ id: string; category_code: string; district_code: string | null; grid_code: string | null; department_code: string }>(
@@ -125,10 +205,6 @@ export function createEventsStore(db: Database) {
       );
       const r = rows[0];
       return r && { id: Number(r.id), department: r.department_code };
-    },
-    async generalDepartment(q: Queryable, districtCode: string): Promise<string | undefined> {
-      const { rows } = await q.query<{ code: string }>('SELECT code FROM events_departments WHERE district_code = $1 AND general ORDER BY code LIMIT 1', [districtCode]);
-      return rows[0]?.code;
     },
 
     /** Insert a new event in state `created`; undefined when (source, sourceRef) already has one. */
@@ -173,9 +249,9 @@ export function createEventsStore(db: Database) {
         'SELECT at, actor, action, from_state, to_state, department_code, note FROM events_timeline WHERE event_id = $1 ORDER BY id',
         [id],
       );
-      return rows.map((r) => ({ at: iso(r.at), actor: r.actor, action: r.action, fromState: r.from_state, toState: r.to_state, departmentCode: r.department_code, note: r.note }));
+      return rows.map((r) => ({ at: iso(r.at), actor: r.actor, action: r.action, fromState: r.from_state, toState: r.to_state, departmentCode: r.department_code, departmentName: null, note: r.note }));
     },
-    async list(q: EventListQuery, now: Date): Promise<{ total: number; rows: EventRow[] }> {
+    async list(q: ListFilter, now: Date): Promise<{ total: number; rows: EventRow[] }> {
       const where: string[] = [];
       const params: unknown[] = [];
       const add = (sql: string, v: unknown) => {
@@ -183,13 +259,27 @@ export function createEventsStore(db: Database) {
         where.push(sql.replaceAll('?', `$${params.length}`));
       };
       if (q.department) add('(e.department_code = ? OR ? = ANY(e.partner_codes))', q.department);
+      if (q.units) add('(e.department_code = ANY(?::text[]) OR e.partner_codes && ?::text[])', q.units);
+      if (q.scope && !q.scope.all) {
+        params.push(q.scope.units, q.scope.region);
+        const u = `$${params.length - 1}::text[]`;
+        const r = `$${params.length}::text[]`;
+        where.push(`(e.department_code = ANY(${u}) OR e.partner_codes && ${u} OR e.department_code = ANY(${r}) OR e.partner_codes && ${r} OR e.district_code = ANY(${r}) OR e.town_code = ANY(${r}))`);
+      }
+      if (q.escalated !== undefined) where.push(q.escalated ? 'e.escalation_level > 0' : 'e.escalation_level = 0');
       if (q.state === 'open') where.push("e.state <> 'closed'");
       else if (q.state) add('e.state = ?', q.state);
       if (q.source) add('e.source = ?', q.source);
       if (q.overdue !== undefined) add(`${q.overdue ? '' : 'NOT '}COALESCE(e.state IN ('dispatched', 'accepted', 'handling') AND e.deadline_at < ?, false)`, now.toISOString());
       const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM events_events e ${w}`, params);
-      const { rows } = await db.query<EventRow>(`${EVENT_SELECT} ${w} ORDER BY e.id DESC LIMIT ${q.limit} OFFSET ${q.offset}`, params);
+      // 紧急度 the inbox order: overdue first, then the nearest deadline.
+      let order = 'e.id DESC';
+      if (q.sort === 'urgency') {
+        params.push(now.toISOString());
+        order = `COALESCE(e.state IN ('dispatched', 'accepted', 'handling') AND e.deadline_at < $${params.length}, false) DESC, e.deadline_at ASC NULLS LAST, e.id DESC`;
+      }
+      const { rows } = await db.query<EventRow>(`${EVENT_SELECT} ${w} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`, params);
       return { total: total.rows[0]?.n ?? 0, rows };
     },
     /** An open video event of this category whose last detection is recent and within `radiusM` of the point. */
@@ -247,16 +337,16 @@ export function createEventsStore(db: Database) {
       return rows.map((r) => ({ id: Number(r.id), kind: r.kind }));
     },
     /** Per department: totals, open, handled, on time and overdue (reported late, or open past the deadline). */
-    async stats(from: Date, to: Date, now: Date): Promise<Array<{ code: string; name: string; total: number; open: number; handled: number; on_time: number; overdue: number }>> {
-      const { rows } = await db.query<{ code: string; name: string; total: number; open: number; handled: number; on_time: number; overdue: number }>(
-        `SELECT e.department_code AS code, d.name, count(*)::int AS total,
+    async stats(from: Date, to: Date, now: Date): Promise<Array<{ code: string; total: number; open: number; handled: number; on_time: number; overdue: number }>> {
+      const { rows } = await db.query<{ code: string; total: number; open: number; handled: number; on_time: number; overdue: number }>(
+        `SELECT e.department_code AS code, count(*)::int AS total,
            count(*) FILTER (WHERE e.state <> 'closed')::int AS open,
            count(*) FILTER (WHERE e.reported_at IS NOT NULL)::int AS handled,
            count(*) FILTER (WHERE e.reported_at IS NOT NULL AND e.reported_at <= e.deadline_at)::int AS on_time,
            count(*) FILTER (WHERE (e.reported_at IS NOT NULL AND e.reported_at > e.deadline_at)
                                OR (e.reported_at IS NULL AND e.state IN ('dispatched', 'accepted', 'handling') AND e.deadline_at < $3))::int AS overdue
-         FROM events_events e JOIN events_departments d ON d.code = e.department_code
-         WHERE e.created_at >= $1 AND e.created_at < $2 GROUP BY e.department_code, d.name ORDER BY e.department_code`,
+         FROM events_events e
+         WHERE e.created_at >= $1 AND e.created_at < $2 AND e.department_code IS NOT NULL GROUP BY e.department_code ORDER BY e.department_code`,
         [from.toISOString(), to.toISOString(), now.toISOString()],
       );
       return rows;

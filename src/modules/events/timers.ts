@@ -61,6 +61,7 @@ export function createTimers(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
       const to = q.to ? new Date(q.to) : new Date(now.getTime() + 1);
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
       const rows = await store.stats(from, to, now);
+      const names = (await deps.org.snapshot()).name;
       const rate = (onTime: number, overdue: number) => (onTime + overdue === 0 ? null : onTime / (onTime + overdue));
       const sum = (k: 'total' | 'open' | 'on_time' | 'overdue') => rows.reduce((s, r) => s + r[k], 0);
       return {
@@ -69,7 +70,7 @@ export function createTimers(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
         overdue: sum('overdue'),
         onTimeRate: rate(sum('on_time'), sum('overdue')),
         departments: rows.map((r) => ({
-          departmentCode: r.code, departmentName: r.name, total: r.total, open: r.open, handled: r.handled, onTime: r.on_time, overdue: r.overdue, onTimeRate: rate(r.on_time, r.overdue),
+          departmentCode: r.code, departmentName: names(r.code) ?? r.code, total: r.total, open: r.open, handled: r.handled, onTime: r.on_time, overdue: r.overdue, onTimeRate: rate(r.on_time, r.overdue),
         })),
       };
     },

@@ -1,18 +1,25 @@
-import { App, Button, Card, Select, Space, Typography } from 'antd';
+import { App, Button, Card, Select, Space, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RequireSignIn } from '../modules/identity/components/RequireSignIn.tsx';
 import { ApiError } from '../app/api.ts';
 import { actOnEvent, type EventSummary } from '../modules/events/api/events-api.ts';
+import { CalendarEditor } from '../modules/events/components/CalendarEditor.tsx';
+import { CategoryEditor } from '../modules/events/components/CategoryEditor.tsx';
 import { EventTable } from '../modules/events/components/EventTable.tsx';
 import { useDepartments, useEvents } from '../modules/events/hooks/use-events.ts';
 
-/** 协同调度 the dispatcher desk: new events to dispatch, returned ones (退单), overdue ones; assign or override. */
-export function DispatchPage() {
+/**
+ * 协同调度 the dispatcher desk: queues of new (unassigned), returned (退单), escalated (升级) and
+ * overdue events, each with an override of the routed unit; the catalogue and the working calendar.
+ */
+function DispatchDesk() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const created = useEvents({ state: 'created' });
   const returned = useEvents({ state: 'returned' });
-  const overdue = useEvents({ state: 'open', overdue: true });
+  const escalated = useEvents({ state: 'open', escalated: true, sort: 'urgency' });
+  const overdue = useEvents({ state: 'open', overdue: true, sort: 'urgency' });
   const departments = useDepartments().data ?? [];
   const [choice, setChoice] = useState<Record<number, string>>({});
 
@@ -24,25 +31,48 @@ export function DispatchPage() {
     } catch (err) {
       void message.error(err instanceof ApiError ? (err.detail ?? err.title) : String(err));
     }
-    created.reload();
-    returned.reload();
-    overdue.reload();
+    for (const q of [created, returned, escalated, overdue]) q.reload();
   }
 
   const assignCell = (e: EventSummary) => (
     <Space>
       <Select size="small" showSearch optionFilterProp="label" placeholder={e.departmentName ?? t('events.pickDepartment')} style={{ width: 180 }} value={choice[e.id]}
-        onChange={(v: string) => setChoice((c) => ({ ...c, [e.id]: v }))} options={departments.map((d) => ({ value: d.code, label: d.name }))} />
+        onChange={(v: string) => setChoice((c) => ({ ...c, [e.id]: v }))} options={departments.map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` }))} />
       <Button size="small" type="primary" onClick={() => void assign(e)}>{e.state === 'created' || e.state === 'returned' ? t('events.assign') : t('events.override')}</Button>
     </Space>
+  );
+
+  const queue = (title: string, q: typeof created, testId: string) => (
+    <Card title={`${title} (${q.data?.total ?? 0})`} data-testid={testId}>
+      <EventTable items={q.data?.items ?? []} loading={q.loading && !q.data} extra={assignCell} />
+    </Card>
   );
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Typography.Title level={3} style={{ margin: 0 }}>{t('events.desk')}</Typography.Title>
-      <Card title={`${t('events.newEvents')} (${created.data?.total ?? 0})`}><EventTable items={created.data?.items ?? []} loading={created.loading && !created.data} extra={assignCell} /></Card>
-      <Card title={`${t('events.returned')} (${returned.data?.total ?? 0})`}><EventTable items={returned.data?.items ?? []} loading={returned.loading && !returned.data} extra={assignCell} /></Card>
-      <Card title={`${t('events.overdue')} (${overdue.data?.total ?? 0})`}><EventTable items={overdue.data?.items ?? []} loading={overdue.loading && !overdue.data} extra={assignCell} /></Card>
+      <Tabs
+        items={[
+          {
+            key: 'queues', label: t('events.queues'),
+            children: (
+              <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+                {queue(t('events.newEvents'), created, 'queue-created')}
+                {queue(t('events.returned'), returned, 'queue-returned')}
+                {queue(t('events.escalated'), escalated, 'queue-escalated')}
+                {queue(t('events.overdue'), overdue, 'queue-overdue')}
+              </Space>
+            ),
+          },
+          { key: 'catalogue', label: t('events.catalogue'), children: <CategoryEditor /> },
+          { key: 'calendar', label: t('events.calendar'), children: <CalendarEditor /> },
+        ]}
+      />
     </Space>
   );
+}
+
+/** Signed-in staff only: what they see and may do depends on their units and roles. */
+export function DispatchPage() {
+  return <RequireSignIn>{() => <DispatchDesk />}</RequireSignIn>;
 }

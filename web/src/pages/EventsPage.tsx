@@ -1,8 +1,10 @@
 import { Card, Checkbox, Segmented, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RequireSignIn } from '../modules/identity/components/RequireSignIn.tsx';
 import { ErrorResult } from '../app/ErrorResult.tsx';
 import { usePathname } from '../app/router.tsx';
+import type { EventState } from '../modules/events/api/events-api.ts';
 import { EventDetailView } from '../modules/events/components/EventDetailView.tsx';
 import { EventTable } from '../modules/events/components/EventTable.tsx';
 import { useDepartments, useEvents } from '../modules/events/hooks/use-events.ts';
@@ -12,16 +14,28 @@ const idFromUrl = (): number | undefined => {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 };
 
-/** 事件中心 the inbox of a unit (filter by unit, state, overdue); `?id=` opens the event page. */
-export function EventsPage() {
+type StateFilter = 'open' | 'all' | EventState;
+const STATES: readonly EventState[] = ['dispatched', 'accepted', 'handling', 'reported', 'returned', 'closed'];
+
+/**
+ * 事件中心 the inbox of my unit (and the units below it): by state, overdue first; or everything
+ * I may see, filtered by unit. `?id=` opens the event page.
+ */
+function EventsInbox() {
   const { t } = useTranslation();
   const pathname = usePathname();
   const [openId, setOpenId] = useState<number | undefined>(idFromUrl);
+  const [scope, setScope] = useState<'mine' | 'all'>('mine');
   const [department, setDepartment] = useState<string>();
-  const [state, setState] = useState<'open' | 'all'>('open');
+  const [state, setState] = useState<StateFilter>('open');
   const [overdue, setOverdue] = useState(false);
   const departments = useDepartments().data ?? [];
-  const { data, error, loading, reload } = useEvents({ department, state: state === 'open' ? 'open' : undefined, ...(overdue ? { overdue: true } : {}) });
+  const { data, error, loading, reload } = useEvents({
+    ...(scope === 'mine' ? { mine: true } : { department }),
+    state: state === 'all' ? undefined : state,
+    sort: 'urgency',
+    ...(overdue ? { overdue: true } : {}),
+  });
 
   useEffect(() => {
     setOpenId(idFromUrl());
@@ -37,9 +51,13 @@ export function EventsPage() {
       <Typography.Title level={3} style={{ margin: 0 }}>{t('events.inbox')}</Typography.Title>
       <Card>
         <Space wrap style={{ marginBottom: 12 }}>
-          <Select allowClear showSearch optionFilterProp="label" placeholder={t('events.allDepartments')} style={{ width: 260 }} value={department} onChange={setDepartment}
-            options={departments.map((d) => ({ value: d.code, label: d.name }))} />
-          <Segmented<'open' | 'all'> value={state} onChange={(v) => setState(v)} options={[{ value: 'open', label: t('events.open') }, { value: 'all', label: t('events.all') }]} />
+          <Segmented<'mine' | 'all'> value={scope} onChange={setScope} options={[{ value: 'mine', label: t('events.mine') }, { value: 'all', label: t('events.everything') }]} />
+          {scope === 'all' && (
+            <Select allowClear showSearch optionFilterProp="label" placeholder={t('events.allDepartments')} style={{ width: 260 }} value={department} onChange={setDepartment}
+              options={departments.map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` }))} />
+          )}
+          <Segmented<StateFilter> value={state} onChange={setState}
+            options={[{ value: 'open', label: t('events.open') }, ...STATES.map((s) => ({ value: s, label: t(`events.state.${s}`) })), { value: 'all', label: t('events.all') }]} />
           <Checkbox checked={overdue} onChange={(e) => setOverdue(e.target.checked)}>{t('events.overdueOnly')}</Checkbox>
           <Typography.Text type="secondary">{t('events.total', { total: data?.total ?? 0 })}</Typography.Text>
         </Space>
@@ -47,4 +65,9 @@ export function EventsPage() {
       </Card>
     </Space>
   );
+}
+
+/** Signed-in staff only: what they see and may do depends on their units and roles. */
+export function EventsPage() {
+  return <RequireSignIn>{() => <EventsInbox />}</RequireSignIn>;
 }

@@ -37,6 +37,7 @@ export interface TimelineEntry {
   fromState: string | null;
   toState: string | null;
   departmentCode: string | null;
+  departmentName: string | null;
   note: string;
 }
 
@@ -44,8 +45,47 @@ export interface EventDetail extends EventSummary {
   description: string;
   routedBy: string | null;
   allowedActions: EventAction[];
+  /** The allowed actions this user may take (their role and unit). */
+  myActions: EventAction[];
+  partnerNames: string[];
   timeline: TimelineEntry[];
-  attachments: Array<{ id: number; name: string; mediaType: string; url: string | null }>;
+  attachments: Attachment[];
+}
+
+export interface Attachment {
+  id: number;
+  name: string;
+  mediaType: string;
+  sizeBytes: number | null;
+  url: string | null;
+  actor: string;
+  createdAt: string;
+}
+
+export interface Category {
+  code: string;
+  name: string;
+  nameEn: string;
+  parentCode: string | null;
+  limits: { normal: number; major: number; urgent: number };
+  workingHours: boolean;
+  active: boolean;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+export interface CalendarDay {
+  date: string;
+  kind: 'holiday' | 'workday';
+  name: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface CalendarView {
+  workdays: number[];
+  periods: Array<{ start: string; end: string }>;
+  days: CalendarDay[];
 }
 
 export interface Department {
@@ -53,12 +93,18 @@ export interface Department {
   name: string;
   districtCode: string | null;
   general: boolean;
+  kind: string;
+  parentCode: string | null;
 }
 
 export interface EventListFilter {
   department?: string;
   state?: EventState | 'open';
   overdue?: boolean;
+  escalated?: boolean;
+  /** Only my units' events (the inbox). */
+  mine?: boolean;
+  sort?: 'newest' | 'urgency';
   limit?: number;
 }
 
@@ -67,6 +113,9 @@ export function fetchEvents(filter: EventListFilter, signal?: AbortSignal): Prom
   if (filter.department) q.set('department', filter.department);
   if (filter.state) q.set('state', filter.state);
   if (filter.overdue !== undefined) q.set('overdue', String(filter.overdue));
+  if (filter.escalated !== undefined) q.set('escalated', String(filter.escalated));
+  if (filter.mine) q.set('mine', 'true');
+  if (filter.sort) q.set('sort', filter.sort);
   q.set('limit', String(filter.limit ?? 100));
   return fetchJson(`/api/events?${q.toString()}`, { signal });
 }
@@ -77,3 +126,22 @@ export const fetchDepartments = (signal?: AbortSignal): Promise<Department[]> =>
 export function actOnEvent(id: number, action: EventAction, body: { note?: string; departmentCode?: string; partnerCodes?: string[] } = {}): Promise<EventDetail> {
   return fetchJson(`/api/events/${id}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
+
+const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** Where a stored attachment is read (a URL attachment is its URL). */
+export const attachmentHref = (eventId: number, a: Attachment): string => a.url ?? `/api/events/${eventId}/attachments/${a.id}`;
+
+export function addAttachment(eventId: number, file: { name: string; mediaType: string; contentBase64: string }): Promise<Attachment> {
+  return fetchJson(`/api/events/${eventId}/attachments`, json('POST', file));
+}
+
+export const fetchCategories = (signal?: AbortSignal): Promise<Category[]> => fetchJson('/api/events/categories?includeDisabled=true', { signal });
+export const createCategory = (c: Omit<Category, 'active' | 'updatedAt' | 'updatedBy'>): Promise<Category> => fetchJson('/api/events/categories', json('POST', c));
+export const updateCategory = (code: string, patch: Partial<Pick<Category, 'name' | 'nameEn' | 'limits' | 'workingHours' | 'active'>>): Promise<Category> =>
+  fetchJson(`/api/events/categories/${code}`, json('PATCH', patch));
+export const deleteCategory = (code: string): Promise<void> => fetchJson(`/api/events/categories/${code}`, { method: 'DELETE' });
+
+export const fetchCalendar = (year: number, signal?: AbortSignal): Promise<CalendarView> => fetchJson(`/api/events/calendar?year=${year}`, { signal });
+export const putCalendarDays = (days: Array<{ date: string; kind: 'holiday' | 'workday'; name: string }>): Promise<CalendarView> => fetchJson('/api/events/calendar/days', json('PUT', { days }));
+export const deleteCalendarDay = (date: string): Promise<void> => fetchJson(`/api/events/calendar/days/${date}`, { method: 'DELETE' });

@@ -1,5 +1,6 @@
-// The event page: its facts, the actions allowed now, the timeline and a small map.
-import { App, Button, Card, Col, Descriptions, Input, Row, Select, Space, Tag, Timeline, Typography } from 'antd';
+// The event page: its facts, the actions this user may take now, the map of the place, the
+// attachments (images previewed) and the timeline of every transition (who, when, unit, reason).
+import { App, Button, Card, Col, Descriptions, Empty, Image, Input, List, Row, Select, Space, Tag, Timeline, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../app/api.ts';
@@ -7,11 +8,21 @@ import { ErrorResult } from '../../../app/ErrorResult.tsx';
 import { formatDateTime } from '../../../app/format.ts';
 import { useLanguage } from '../../../app/i18n.ts';
 import { Link } from '../../../app/router.tsx';
-import { actOnEvent, type EventAction, type EventState } from '../api/events-api.ts';
+import { actOnEvent, addAttachment, attachmentHref, type EventAction, type EventState } from '../api/events-api.ts';
 import { useDepartments, useEvent } from '../hooks/use-events.ts';
 import { EventMap } from './EventMap.tsx';
 
-const NEEDS_DEPARTMENT: readonly EventAction[] = ['reassign', 'joint'];
+const NEEDS_UNIT: readonly EventAction[] = ['dispatch', 'reassign', 'joint'];
+const MAX_UPLOAD = 10 * 1024 * 1024;
+
+function toBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result.replace(/^data:[^,]*,/, '') : '');
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsDataURL(file);
+  });
+}
 
 export function EventDetailView({ id }: { id: number }) {
   const { t } = useTranslation();
@@ -20,31 +31,47 @@ export function EventDetailView({ id }: { id: number }) {
   const { data: e, error, reload } = useEvent(id);
   const departments = useDepartments().data ?? [];
   const [note, setNote] = useState('');
-  const [department, setDepartment] = useState<string>();
+  const [units, setUnits] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+
+  const fail = (err: unknown) => void message.error(err instanceof ApiError ? (err.detail ?? err.title) : String(err));
 
   async function act(action: EventAction) {
     setBusy(true);
     try {
-      const body = action === 'joint' ? { partnerCodes: department ? [department] : [], note } : { note, ...(department ? { departmentCode: department } : {}) };
+      const body = action === 'joint' ? { partnerCodes: units, note } : { note, ...(units[0] ? { departmentCode: units[0] } : {}) };
       await actOnEvent(id, action, body);
       setNote('');
+      setUnits([]);
       void message.success(t('events.done'));
     } catch (err) {
-      void message.error(err instanceof ApiError ? (err.detail ?? err.title) : String(err));
+      fail(err);
     } finally {
       setBusy(false);
       reload();
     }
   }
 
+  async function upload(file: File) {
+    if (file.size > MAX_UPLOAD) return fail(t('events.tooLarge'));
+    try {
+      await addAttachment(id, { name: file.name, mediaType: file.type || 'application/octet-stream', contentBase64: await toBase64(file) });
+      void message.success(t('events.done'));
+      reload();
+    } catch (err) {
+      fail(err);
+    }
+  }
+
   if (error !== undefined && !e) return <ErrorResult error={error} onRetry={reload} />;
   if (!e) return <Card loading />;
+  const unitOptions = departments.map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` }));
+  const asksUnit = e.myActions.some((a) => NEEDS_UNIT.includes(a));
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Link to="/console/events">← {t('events.back')}</Link>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        #{e.id} {e.title} <Tag color={e.overdue ? 'red' : 'processing'}>{t(`events.state.${e.state}`)}{e.overdue ? ` · ${t('events.overdue')}` : ''}</Tag>
+      <Typography.Title level={3} style={{ margin: 0 }} data-testid="event-title">
+        #{e.id} {e.title} <Tag color={e.overdue ? 'red' : 'processing'} data-testid="event-state">{t(`events.state.${e.state}`)}{e.overdue ? ` · ${t('events.overdue')}` : ''}</Tag>
       </Typography.Title>
       <Row gutter={16}>
         <Col xs={24} lg={14}>
@@ -53,38 +80,66 @@ export function EventDetailView({ id }: { id: number }) {
               <Descriptions.Item label={t('events.col.category')}>{e.categoryName}（{e.categoryCode}）</Descriptions.Item>
               <Descriptions.Item label={t('events.col.severity')}>{t(`events.severity.${e.severity}`)}</Descriptions.Item>
               <Descriptions.Item label={t('events.col.source')}>{t(`events.source.${e.source}`)}{e.sourceRef ? ` · ${e.sourceRef}` : ''}</Descriptions.Item>
-              <Descriptions.Item label={t('events.col.department')}>{e.departmentName ?? '—'}{e.partnerCodes.length ? ` + ${e.partnerCodes.join('、')}` : ''}</Descriptions.Item>
+              <Descriptions.Item label={t('events.col.department')}>{e.departmentName ?? '—'}{e.partnerNames.length ? ` + ${e.partnerNames.join('、')}` : ''}</Descriptions.Item>
               <Descriptions.Item label={t('events.col.created')}>{formatDateTime(e.createdAt, language)}</Descriptions.Item>
               <Descriptions.Item label={t('events.col.deadline')}>{e.deadlineAt ? formatDateTime(e.deadlineAt, language) : '—'}</Descriptions.Item>
-              <Descriptions.Item label={t('events.place')} span={2}>{[e.place.districtCode, e.place.townCode, e.place.gridCode].filter(Boolean).join(' / ') || t('events.noPlace')}</Descriptions.Item>
+              <Descriptions.Item label={t('events.routedBy')}>{e.routedBy ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('events.escalation')}>{e.escalationLevel}</Descriptions.Item>
+              <Descriptions.Item label={t('events.place')} span={2}>{[e.place.address, e.place.districtCode, e.place.townCode, e.place.gridCode].filter(Boolean).join(' / ') || t('events.noPlace')}</Descriptions.Item>
             </Descriptions>
             {e.description && <Typography.Paragraph type="secondary">{e.description}</Typography.Paragraph>}
-            {e.allowedActions.length > 0 && (
-              <Space wrap style={{ marginTop: 8 }}>
-                <Input placeholder={t('events.note')} value={note} onChange={(ev) => setNote(ev.target.value)} style={{ width: 240 }} />
-                {e.allowedActions.some((a) => NEEDS_DEPARTMENT.includes(a) || a === 'dispatch') && (
-                  <Select allowClear showSearch optionFilterProp="label" placeholder={t('events.pickDepartment')} style={{ width: 240 }} value={department} onChange={setDepartment}
-                    options={departments.map((d) => ({ value: d.code, label: d.name }))} />
+            {e.myActions.length > 0 ? (
+              <Space wrap style={{ marginTop: 8 }} data-testid="event-actions">
+                <Input placeholder={t('events.note')} value={note} onChange={(ev) => setNote(ev.target.value)} style={{ width: 240 }} aria-label={t('events.note')} />
+                {asksUnit && (
+                  <Select mode="multiple" allowClear showSearch optionFilterProp="label" placeholder={t('events.pickDepartment')} style={{ minWidth: 260 }} value={units} onChange={setUnits} options={unitOptions} />
                 )}
-                {e.allowedActions.map((a) => (
-                  <Button key={a} loading={busy} danger={a === 'return' || a === 'reject' || a === 'escalate'} type={a === 'close' || a === 'accept' ? 'primary' : 'default'} onClick={() => void act(a)}>
+                {e.myActions.map((a) => (
+                  <Button key={a} loading={busy} danger={a === 'return' || a === 'reject' || a === 'escalate'} type={a === 'close' || a === 'accept' || a === 'report' ? 'primary' : 'default'} onClick={() => void act(a)}>
                     {t(`events.action.${a}`)}
                   </Button>
                 ))}
               </Space>
+            ) : (
+              <Typography.Text type="secondary">{e.allowedActions.length > 0 ? t('events.notYours') : t('events.nothingToDo')}</Typography.Text>
             )}
           </Card>
         </Col>
         <Col xs={24} lg={10}>{e.place.lon !== null && e.place.lat !== null ? <EventMap lon={e.place.lon} lat={e.place.lat} /> : <Card>{t('events.noPlace')}</Card>}</Col>
       </Row>
+      <Card
+        title={t('events.attachments')}
+        extra={e.state !== 'closed' ? (
+          <Upload showUploadList={false} beforeUpload={(file) => { void upload(file); return false; }}>
+            <Button size="small">{t('events.upload')}</Button>
+          </Upload>
+        ) : null}
+      >
+        {e.attachments.length === 0 ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('events.noAttachments')} /> : (
+          <List
+            grid={{ gutter: 12, xs: 1, sm: 2, md: 4 }}
+            dataSource={e.attachments}
+            renderItem={(a) => (
+              <List.Item>
+                <Card size="small" title={a.name}>
+                  {a.mediaType.startsWith('image/') ? <Image src={attachmentHref(e.id, a)} alt={a.name} height={120} style={{ objectFit: 'cover' }} /> : <a href={attachmentHref(e.id, a)} target="_blank" rel="noreferrer">{t('events.view')}</a>}
+                  <div><Typography.Text type="secondary">{a.actor} · {formatDateTime(a.createdAt, language)}</Typography.Text></div>
+                </Card>
+              </List.Item>
+            )}
+          />
+        )}
+      </Card>
       <Card title={t('events.timeline')}>
         <Timeline
+          data-testid="event-timeline"
           items={e.timeline.map((x) => ({
-            color: x.action === 'returned' || x.action === 'escalated' ? 'red' : x.action === 'warned' ? 'orange' : 'blue',
+            color: x.action === 'returned' || x.action === 'escalated' || x.action === 'rejected' ? 'red' : x.action === 'warned' ? 'orange' : x.action === 'closed' ? 'green' : 'blue',
             children: (
-              <span>
-                <b>{formatDateTime(x.at, language)}</b> · {x.actor} · {x.toState && x.toState !== x.fromState ? t(`events.state.${x.toState as EventState}`) : x.action}
-                {x.departmentCode ? ` → ${x.departmentCode}` : ''}{x.note ? ` — ${x.note}` : ''}
+              <span data-action={x.action}>
+                <b>{formatDateTime(x.at, language)}</b> · {x.actor} · {t(`events.verb.${x.action}`, { defaultValue: x.action })}
+                {x.toState && x.toState !== x.fromState ? ` → ${t(`events.state.${x.toState as EventState}`)}` : ''}
+                {x.departmentCode ? ` · ${x.departmentName ?? x.departmentCode}` : ''}{x.note ? ` — ${x.note}` : ''}
               </span>
             ),
           }))}

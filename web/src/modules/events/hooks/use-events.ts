@@ -1,5 +1,5 @@
 import { useResource, type Resource } from '../../../app/use-resource.ts';
-import { fetchDepartments, fetchEvent, fetchEvents, type Department, type EventDetail, type EventListFilter, type EventSummary } from '../api/events-api.ts';
+import { fetchCalendar, fetchCategories, fetchDepartments, fetchEvent, fetchEvents, type CalendarView, type Category, type Department, type EventDetail, type EventListFilter, type EventSummary } from '../api/events-api.ts';
 
 const REFRESH_MS = 15_000;
 
@@ -14,4 +14,12 @@ export function useEvent(id: number): Resource<EventDetail> {
 
 export function useDepartments(): Resource<Department[]> {
   return useResource((signal) => fetchDepartments(signal), { key: 'event-departments' });
+}
+
+export function useCategories(): Resource<Category[]> {
+  return useResource((signal) => fetchCategories(signal), { key: 'event-categories' });
+}
+
+export function useCalendar(year: number): Resource<CalendarView> {
+  return useResource((signal) => fetchCalendar(year, signal), { key: `event-calendar-${year}` });
 }

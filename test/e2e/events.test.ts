@@ -1,0 +1,98 @@
+// End-to-end: the event center in headless Chromium against a real platform. A handler of 城管局
+// signs in, finds the event in their unit's inbox, accepts it and reports it done; a dispatcher
+// verifies and closes it; the timeline shows each step with who did it.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../../src/modules/identity/index.ts';
+import { ensureWebBuilt, hasChromium, launchBrowser } from '../support/browser.ts';
+import { Client, STRONG, startIdentityPlatform, type IdentityHarness } from '../identity/support.ts';
+
+const SYSTEM: Principal = { accountId: 'system', kind: 'staff', login: 'system', displayName: 'system', via: 'session', grants: [], restriction: null };
+
+describe.skipIf(!hasChromium())('event center end to end (skipped when no Chromium)', () => {
+  let h: IdentityHarness;
+  let browser: Browser;
+  let eventId: number;
+  const title = `东昌府区柳园街道暴露垃圾 e2e-${Date.now().toString(36)}`;
+
+  /** A staff member of `unit` with `role`, with their password set and an authenticator enrolled (as they would at first sign-in). */
+  async function staff(login: string, name: string, unit: string, role: string): Promise<void> {
+    const { accounts, directory } = h.platform.modules.identity.service;
+    const created = await accounts.createStaff({ login, name, units: [unit] }, 'system');
+    await directory.grant(SYSTEM, { accountId: created.account.id, role });
+    const c = new Client(h.platform.url);
+    await c.call('POST', '/api/identity/session', { login, password: created.oneTimePassword });
+    await c.call('POST', '/api/identity/me/password', { currentPassword: created.oneTimePassword, newPassword: STRONG });
+    const enrol = await c.call<{ secret: string }>('POST', '/api/identity/me/totp');
+    const done = await c.call('POST', '/api/identity/me/totp/confirm', { code: h.totpFor(enrol.body.secret) });
+    if (done.status !== 200) throw new Error(`TOTP enrolment of ${login}: ${JSON.stringify(done.body)}`);
+  }
+
+  const secretOf = async (login: string) => (await h.platform.db.query<{ s: string }>('SELECT totp_secret AS s FROM identity_accounts WHERE login = $1', [login])).rows[0]?.s ?? '';
+
+  async function signIn(path: string, login: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    // CI runs on two shared cores: give the console time to render.
+    page.setDefaultTimeout(60_000);
+    await page.goto(`${h.platform.url}${path}`);
+    await page.locator('#login').fill(login);
+    await page.locator('#password').fill(STRONG);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.locator('#code').fill(h.totpFor(await secretOf(login)));
+    await page.getByRole('button', { name: /验\s*证/ }).click();
+    return page;
+  }
+
+  async function press(page: Page, label: RegExp, state: string): Promise<void> {
+    await page.getByTestId('event-actions').getByRole('button', { name: label }).click();
+    await expect.poll(() => page.getByTestId('event-state').textContent(), { timeout: 60_000 }).toContain(state);
+  }
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    h = await startIdentityPlatform();
+    await staff('cg-zhang', '张城管', 'D07', 'handler');
+    await staff('zh-li', '李调度', '371500', 'dispatcher');
+    // A grid worker's report in 东昌府区: 暴露垃圾 is routed by the seeded rule to 城管局 (D07).
+    const e = await h.platform.modules.events.service.create({ title, categoryCode: 'SR01', lon: 115.99, lat: 36.45, source: 'grid_worker' }, 'grid-worker-e2e');
+    expect(e.departmentCode).toBe('D07');
+    eventId = e.id;
+    browser = await launchBrowser();
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.dispose();
+  });
+
+  it('the handler accepts and reports from the inbox; the dispatcher verifies and closes; the timeline shows each step', async () => {
+    const handler = await signIn('/console/events', 'cg-zhang');
+    await handler.getByRole('link', { name: title }).click({ noWaitAfter: true });
+    await expect.poll(() => handler.getByTestId('event-title').textContent(), { timeout: 60_000 }).toContain(title);
+    // A handler is offered only the handling actions of their unit, never verify or close.
+    const offered = await handler.getByTestId('event-actions').textContent();
+    expect(offered).toMatch(/签\s*收/);
+    expect(offered).not.toContain('结案');
+    await press(handler, /签\s*收/, '已签收');
+    await press(handler, /开始处置/, '处置中');
+    await handler.getByLabel('说明或理由').fill('已清运，现场已清洁');
+    await press(handler, /反\s*馈/, '已反馈');
+    expect(await handler.getByTestId('event-actions').count()).toBe(0);
+    await handler.close();
+
+    const dispatcher = await signIn(`/console/events?id=${eventId}`, 'zh-li');
+    await expect.poll(() => dispatcher.getByTestId('event-title').textContent(), { timeout: 60_000 }).toContain(title);
+    await press(dispatcher, /核查通过/, '已核查');
+    await press(dispatcher, /结\s*案/, '已结案');
+    const timeline = dispatcher.getByTestId('event-timeline');
+    await expect.poll(() => timeline.locator('[data-action]').count()).toBe(7);
+    const steps = await timeline.locator('[data-action]').allTextContents();
+    const byAction = (a: string) => steps.find((s) => s.includes(a)) ?? '';
+    expect(byAction('签收')).toContain('cg-zhang');
+    expect(byAction('开始处置')).toContain('cg-zhang');
+    expect(byAction('反馈')).toContain('已清运，现场已清洁');
+    expect(byAction('核查通过')).toContain('zh-li');
+    expect(byAction('结案')).toContain('zh-li');
+    expect(byAction('结案')).toContain('城管局');
+    await dispatcher.close();
+  }, 400_000);
+});

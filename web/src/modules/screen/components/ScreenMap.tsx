@@ -1,0 +1,87 @@
+// The city map in the middle of the big screen: the platform's district boundaries, open events and
+// active alarms as vector tiles (reloaded when the stream says they changed), and the points the
+// stream just brought, highlighted.
+import type { GeoJSONSource, StyleSpecification, VectorTileSource } from 'maplibre-gl';
+import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import type { MapLayer } from '../../map/api/map-api.ts';
+import { CITY_BOUNDS, styleLayers, tileSource } from '../../map/layer-style.ts';
+import type { StreamItem } from '../hooks/use-screen-stream.ts';
+
+setWorkerUrl(workerUrl);
+
+const LIVE = 'live-points';
+
+export interface ScreenMapHandle {
+  /** Show a point the stream brought and reload the tile layers it changed. */
+  show(item: StreamItem): void;
+}
+
+function style(layers: readonly MapLayer[]): StyleSpecification {
+  return {
+    version: 8,
+    sources: {
+      ...Object.fromEntries(layers.map((l) => [l.id, tileSource(l)])),
+      [LIVE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    },
+    layers: [
+      { id: 'background', type: 'background', paint: { 'background-color': '#04101f' } },
+      ...layers.flatMap((l) => styleLayers(l, { dark: true })),
+      { id: `${LIVE}::halo`, type: 'circle', source: LIVE, paint: { 'circle-radius': 16, 'circle-color': ['get', 'color'], 'circle-opacity': 0.25 } },
+      { id: `${LIVE}::dot`, type: 'circle', source: LIVE, paint: { 'circle-radius': 6, 'circle-color': ['get', 'color'], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } },
+    ],
+  };
+}
+
+export const ScreenMap = forwardRef<ScreenMapHandle, { layers: readonly MapLayer[] }>(function ScreenMap({ layers }, ref) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const live = useRef<Array<{ key: string; lon: number; lat: number; color: string }>>([]);
+  const reloads = useRef<{ timer?: ReturnType<typeof setTimeout>; ids: Set<string> }>({ ids: new Set() });
+
+  useEffect(() => {
+    const element = container.current;
+    if (!element || layers.length === 0) return;
+    const map = new MapLibreMap({ container: element, style: style(layers), bounds: CITY_BOUNDS, fitBoundsOptions: { padding: 12 }, attributionControl: false, interactive: true, dragRotate: false });
+    mapRef.current = map;
+    map.on('idle', () => {
+      element.dataset.idle = 'true';
+    });
+    return () => {
+      map.remove();
+      mapRef.current = null;
+    };
+  }, [layers]);
+
+  useImperativeHandle(ref, () => ({
+    show(item) {
+      const map = mapRef.current;
+      if (!map) return;
+      const changed = item.kind === 'event' ? ['events-open', 'events-heat'] : ['alarms', 'devices'];
+      for (const id of changed) reloads.current.ids.add(id);
+      // A burst of stream messages reloads the tiles once.
+      clearTimeout(reloads.current.timer);
+      reloads.current.timer = setTimeout(() => {
+        const v = Date.now();
+        for (const id of reloads.current.ids) {
+          const layer = layers.find((l) => l.id === id);
+          const source = map.getSource<VectorTileSource>(id);
+          if (layer && source) source.setTiles([`${window.location.origin}${layer.tiles}?v=${v}`]);
+        }
+        reloads.current.ids.clear();
+      }, 800);
+      if (item.lon === null || item.lat === null) return;
+      const key = item.kind === 'event' ? `e${item.eventId}` : `a${item.alarmId}`;
+      const color = item.kind === 'alarm' ? '#ff4d4f' : item.severity === 'urgent' ? '#ff4d4f' : item.severity === 'major' ? '#ff7a45' : '#ffc53d';
+      live.current = [{ key, lon: item.lon, lat: item.lat, color }, ...live.current.filter((p) => p.key !== key)].slice(0, 30);
+      void map.getSource<GeoJSONSource>(LIVE)?.setData({
+        type: 'FeatureCollection',
+        features: live.current.map((p) => ({ type: 'Feature', properties: { key: p.key, color: p.color }, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } })),
+      });
+    },
+  }), [layers]);
+
+  return <div ref={container} style={{ position: 'absolute', inset: 0 }} data-testid="screen-map" />;
+});

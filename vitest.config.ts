@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most suites wait on a database, a broker or a browser: two workers use the 2-core CI machine fully.
+    maxWorkers: 2,
     reporters: ['default'],
   },
 });

@@ -5,17 +5,23 @@
 import { benchCity } from './city.ts';
 import { benchCatalog } from './catalog.ts';
 import { benchAggregation } from './aggregation.ts';
+import { benchQuality } from './quality.ts';
 import { benchIdentity } from './identity.ts';
 import { benchIot } from './iot.ts';
+import { benchNgsiLd } from './ngsi-ld.ts';
 import { benchEvents } from './events.ts';
+import { benchMap } from './map.ts';
 
 const suites: Record<string, () => Promise<void>> = {
   city: benchCity,
   catalog: benchCatalog,
   aggregation: benchAggregation,
+  quality: benchQuality,
   identity: benchIdentity,
   iot: benchIot,
+  'ngsi-ld': benchNgsiLd,
   events: benchEvents,
+  map: benchMap,
 };
 
 const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1] ?? '').startsWith('--'));

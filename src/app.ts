@@ -103,7 +103,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     const rateLimiter = await openRateLimiter(config);
     cleanups.push(() => rateLimiter.close());
-    const mqtt = createMqttEngine({ url: config.mqttUrl, port: config.mqttPort, host: config.mqttHost, clientId: `${config.namespace}-${config.nodeId}`, shareGroup: config.namespace, logger });
+    const mqtt = createMqttEngine({ url: config.mqttUrl, port: config.mqttPort, host: config.mqttHost, clientId: `${config.namespace}-${config.nodeId}`, shareGroup: config.namespace, consumers: config.iotMqttConsumers, logger });
 
     const { modules, list } = createModules({ config, logger, clock, db, bus, relay, mqtt, rateLimiter });
     // Modules start before the broker so their MQTT consumers exist when a resumed session's backlog arrives.
@@ -144,6 +144,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         async (r) => {
           logger.info({ people: r.people, seed: r.seed, reused: r.reused }, 'demo city ready');
           await modules.identity.syncRegions();
+          const sensors = await modules.iot.registerDemoSensors();
+          if (sensors.created > 0) logger.info(sensors, 'demo city sensors registered');
         },
         (err: unknown) => {
           logger.error({ err }, 'demo city build failed');

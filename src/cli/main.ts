@@ -9,6 +9,7 @@ import { ensureWebBuilt } from './web-build.ts';
 import { phaseProgress } from './progress.ts';
 import { validateCommand, validateKinds } from './validate.ts';
 import { importFile } from './import.ts';
+import { runQuality } from './quality.ts';
 
 // The engines and modules load only for the commands that use them, so `validate` and `--help` stay quick.
 const loadApp = () => import('../app.ts');
@@ -189,6 +190,60 @@ export function buildProgram(): Command {
       try {
         const apiKey = opts.apiKey ?? process.env.CITYBRAIN_API_KEY;
         process.exit(await importFile(code, file, { url: opts.url, ...(opts.format ? { format: opts.format } : {}), ...(apiKey ? { apiKey } : {}) }, out));
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
+    .command('simulate')
+    .description("drive the demo city's sensors over real MQTT against a running platform (物联感知 simulator)")
+    .option('--url <url>', 'the platform (management API)', `http://127.0.0.1:${process.env.PORT ?? '8080'}`)
+    .option('--mqtt <url>', 'the broker the devices connect to (default: MQTT_URL, else the embedded broker at MQTT_HOST:MQTT_PORT)')
+    .option('--api-key <key>', 'API key with iot.device.write (default: CITYBRAIN_API_KEY)')
+    .addOption(new Option('--rate <n>', 'messages per second, all devices together').argParser(parsePositiveInt('--rate')).default(20))
+    .addOption(new Option('--duration <s>', 'seconds; the run stops by itself').argParser(parsePositiveInt('--duration')).default(300))
+    .addOption(new Option('--devices <n>', 'how many demo sensors to drive (default all)').argParser(parsePositiveInt('--devices')))
+    .addOption(new Option('--scenario <name>', 'normal, or flood: rain and rivers rise past warning and danger levels, then recede').choices(['normal', 'flood']).default('normal'))
+    .option('--register', 'register the demo sensors and default rules first (idempotent)')
+    .addHelpText('after', '\nEach simulated device takes a fresh token (POST /api/iot/devices/{id}/token) and publishes QoS 1 readings with it.\nExample: citybrain simulate --register --scenario flood --duration 180 --rate 50')
+    .action(async (opts: { url: string; mqtt?: string; apiKey?: string; rate: number; duration: number; devices?: number; scenario: 'normal' | 'flood'; register?: boolean }) => {
+      try {
+        const { simulate } = await import('./simulate.ts');
+        const config = loadConfig();
+        const apiKey = opts.apiKey ?? process.env.CITYBRAIN_API_KEY;
+        const result = await simulate(
+          {
+            url: opts.url,
+            mqttUrl: opts.mqtt ?? config.mqttUrl ?? `mqtt://${config.mqttHost}:${config.mqttPort}`,
+            ...(apiKey ? { apiKey } : {}),
+            rate: opts.rate,
+            duration: opts.duration,
+            ...(opts.devices ? { devices: opts.devices } : {}),
+            scenario: opts.scenario,
+            register: opts.register ?? false,
+          },
+          out,
+        );
+        process.exit(result.failed > 0 ? 1 : 0);
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
+    .command('quality')
+    .description('data quality (数据质量)')
+    .command('run')
+    .description('run the quality rules of a resource (or of every resource with rules) on a running platform, with progress')
+    .argument('[resource-code]', 'the resource code in the catalog (default: every resource with enabled rules)')
+    .option('--url <url>', 'the platform', `http://127.0.0.1:${process.env.PORT ?? '8080'}`)
+    .option('--api-key <key>', 'API key with quality.run.execute and quality.rule.read (default: CITYBRAIN_API_KEY)')
+    .addHelpText('after', '\nPrints each rule with its failing rows and a sample.\nExit status: 0 every rule passed, 3 some rule failed, 1 refused or a run failed.')
+    .action(async (code: string | undefined, opts: { url: string; apiKey?: string }) => {
+      try {
+        const apiKey = opts.apiKey ?? process.env.CITYBRAIN_API_KEY;
+        process.exit(await runQuality(code, { url: opts.url, ...(apiKey ? { apiKey } : {}) }, out));
       } catch (e) {
         fail(e);
       }

@@ -26,6 +26,9 @@ const ConfigSchema = Type.Object({
   rateLimitPerMinute: Type.Integer({ minimum: 1, default: 1200, description: 'RATE_LIMIT_PER_MINUTE: API requests per client address per minute' }),
   namespace: Type.String({ pattern: '^[a-z][a-z0-9_]{0,30}$', default: 'citybrain', description: 'CITYBRAIN_NAMESPACE: NATS stream and subject prefix and MQTT shared-subscription group, so several platforms can share one NATS and one broker' }),
   nodeId: Type.String({ minLength: 1, default: 'node-1', description: 'CITYBRAIN_NODE_ID: names this API node (MQTT session, bus consumers)' }),
+  iotMqttConsumers: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'IOT_MQTT_CONSUMERS: with MQTT_URL, consumer sessions this node opens in the shared subscription, to consume device messages in parallel' }),
+  fieldKey: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{32}$', description: 'CITYBRAIN_FIELD_KEY: SM4 key (32 hex digits) sealing stored secrets such as data-source credentials; generated under the data directory when unset (set the same key on every API node)' })),
+  publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+$', description: 'PUBLIC_URL: the origin people and applications reach the platform at, e.g. https://brain.example.gov.cn (the OpenID Connect issuer); http://127.0.0.1:<port> by default. Scheme and host only: no path, no trailing slash' })),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -46,6 +49,9 @@ const envNames: Record<keyof Config, string> = {
   rateLimitPerMinute: 'RATE_LIMIT_PER_MINUTE',
   namespace: 'CITYBRAIN_NAMESPACE',
   nodeId: 'CITYBRAIN_NODE_ID',
+  iotMqttConsumers: 'IOT_MQTT_CONSUMERS',
+  fieldKey: 'CITYBRAIN_FIELD_KEY',
+  publicUrl: 'PUBLIC_URL',
 };
 
 /** Documented list of environment variables, for `--help` and docs. */

@@ -115,11 +115,11 @@ describe.skipIf(!hasChromium())('web console end to end (skipped when no Chromiu
   });
 
   test('a capability not built yet says so and names its requirements, with no made-up data', async () => {
-    const page = await openPage('/console/quality');
+    const page = await openPage('/console/sharing');
     try {
       const pending = page.getByTestId('capability-pending');
       await expect.poll(() => pending.textContent()).toContain('该能力尚在建设中');
-      expect(await pending.textContent()).toContain('A4');
+      expect(await pending.textContent()).toContain('A6');
       expect(await page.locator('table').count()).toBe(0);
     } finally {
       await page.context().close();

@@ -33,7 +33,7 @@ export { REFERENCE_DATE, HOUSEHOLDS_PER_GRID } from './generator/population.ts';
 export { CENSUS_2020, PEOPLE_PER_ENTERPRISE } from './generator/plan.ts';
 export { INDUSTRY_SECTIONS } from './generator/enterprises.ts';
 export { CITY_ERRORS, type CityErrorCode } from './errors.ts';
-export type { CityService, EnterpriseCheck, PointLocation, ResidentNameCheck } from './service.ts';
+export type { CityService, EnterpriseCheck, GridPoint, PointLocation, ResidentNameCheck } from './service.ts';
 export type { TableRowCounts } from './store.ts';
 export type {
   CitySummary,

@@ -38,8 +38,20 @@ export interface CityService {
    * demo city is built.
    */
   locate(lon: number, lat: number): Promise<PointLocation | null>;
+  /** Every grid (网格) with its representative point and household count, for the one map. */
+  gridPoints(): Promise<GridPoint[]>;
   /** Build the demo city with this module's clock (see {@link buildDemoCity}). */
   buildDemoCity(options: Omit<DemoBuildOptions, 'clock'>, onProgress?: (p: DemoBuildProgress) => void): Promise<DemoBuildResult>;
+}
+
+export interface GridPoint {
+  code: string;
+  name: string;
+  districtCode: string;
+  townCode: string;
+  households: number;
+  lon: number;
+  lat: number;
 }
 
 export interface PointLocation {
@@ -204,6 +216,13 @@ export function createCityService(deps: { db: Database; logger: Logger; clock: C
         ).rows[0];
       const g = (await nearest(0.05)) ?? (await nearest(null));
       return g ? { districtCode: g.district_code, townCode: g.town_code, villageCode: g.village_code, gridCode: g.code } : null;
+    },
+
+    async gridPoints() {
+      const { rows } = await deps.db.query<GridPoint>(
+        `SELECT code, name, district_code AS "districtCode", town_code AS "townCode", households, lon, lat FROM city_grids ORDER BY code`,
+      );
+      return rows;
     },
 
     async buildDemoCity(options, onProgress) {

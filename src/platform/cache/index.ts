@@ -71,6 +71,7 @@ export async function createRedisRateLimiter(url: string, opts: { prefix?: strin
   };
 }
 
-export function openRateLimiter(opts: { redisUrl?: string | undefined }): Promise<RateLimiter> {
-  return opts.redisUrl ? createRedisRateLimiter(opts.redisUrl) : Promise.resolve(createMemoryRateLimiter());
+/** Counters live under `<namespace>:rl:` so platforms sharing one Redis keep separate limits. */
+export function openRateLimiter(opts: { redisUrl?: string | undefined; namespace?: string }): Promise<RateLimiter> {
+  return opts.redisUrl ? createRedisRateLimiter(opts.redisUrl, { prefix: `${opts.namespace ?? 'citybrain'}:rl:` }) : Promise.resolve(createMemoryRateLimiter());
 }

@@ -44,7 +44,7 @@ export interface HttpServerOptions {
   bodyLimitBytes?: number;
 }
 
-const webPaths = /^\/(console(\/.*)?|screen(\/.*)?|open(\/.*)?|m(\/.*)?)?$/;
+const webPaths = /^\/(console(\/.*)?|screen(\/.*)?|open(\/.*)?|m(\/.*)?|oidc\/interaction\/[A-Za-z0-9_-]+)?$/;
 
 export async function createHttpServer(opts: HttpServerOptions): Promise<HttpApp> {
   const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger>({

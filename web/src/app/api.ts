@@ -6,6 +6,8 @@ export interface Problem {
   code?: string;
   detail?: string;
   requestId?: string;
+  /** Where the bad input is, e.g. `/body/name` (validation and domain errors name it). */
+  field?: string;
 }
 
 /** A failed API call: an HTTP error with its problem details, or a network failure (status 0). */
@@ -16,6 +18,7 @@ export class ApiError extends Error {
   readonly code: string | undefined;
   readonly detail: string | undefined;
   readonly requestId: string | undefined;
+  readonly field: string | undefined;
 
   constructor(problem: Problem, options?: { cause?: unknown }) {
     super(problem.detail ?? problem.title, options);
@@ -26,6 +29,7 @@ export class ApiError extends Error {
     this.code = problem.code;
     this.detail = problem.detail;
     this.requestId = problem.requestId;
+    this.field = problem.field;
   }
 }
 
@@ -47,6 +51,7 @@ function toProblem(body: unknown, response: Response): Problem {
     code: optionalString(body.code),
     detail: optionalString(body.detail),
     requestId: optionalString(body.requestId) ?? response.headers.get('x-request-id') ?? undefined,
+    field: optionalString(body.field),
   };
 }
 

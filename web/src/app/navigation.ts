@@ -18,8 +18,8 @@ export interface NavGroup {
 
 export type PageKey =
   | 'home'
-  | 'catalog' | 'aggregation' | 'quality' | 'sharing' | 'openData'
-  | 'people' | 'roles' | 'apiKeys' | 'audit' | 'signIn'
+  | 'catalog' | 'lists' | 'aggregation' | 'quality' | 'sharing' | 'openData'
+  | 'people' | 'roles' | 'clients' | 'apiKeys' | 'audit' | 'signIn'
   | 'devices' | 'alarms'
   | 'events' | 'dispatch' | 'oneMap' | 'bigScreen'
   | 'hotline' | 'services'
@@ -39,9 +39,10 @@ export const NAVIGATION: readonly (NavPage | NavGroup)[] = [
   {
     key: 'dataPlatform',
     pages: [
-      page('catalog', '/console/catalog', ['A1', 'A2', 'A5'], true),
+      page('catalog', '/console/catalog', ['A1', 'A2'], true),
+      page('lists', '/console/lists', ['A5'], true),
       page('aggregation', '/console/aggregation', ['A3'], true),
-      page('quality', '/console/quality', ['A4']),
+      page('quality', '/console/quality', ['A4'], true),
       page('sharing', '/console/sharing', ['A6', 'A7', 'A9']),
       page('openData', '/console/open-data', ['A8']),
     ],
@@ -51,6 +52,7 @@ export const NAVIGATION: readonly (NavPage | NavGroup)[] = [
     pages: [
       page('people', '/console/people', ['B1', 'B3'], true),
       page('roles', '/console/roles', ['B3', 'I4'], true),
+      page('clients', '/console/clients', ['B2'], true),
       page('apiKeys', '/console/api-keys', ['B1'], true),
       page('audit', '/console/audit', ['I3'], true),
     ],
@@ -64,8 +66,8 @@ export const NAVIGATION: readonly (NavPage | NavGroup)[] = [
     pages: [
       page('events', '/console/events', ['E1', 'E2'], true),
       page('dispatch', '/console/dispatch', ['E3'], true),
-      page('oneMap', '/console/map', ['E5']),
-      { ...page('bigScreen', '/screen', ['E4']), standalone: true },
+      page('oneMap', '/console/map', ['E5'], true),
+      { ...page('bigScreen', '/screen', ['E4'], true), standalone: true },
     ],
   },
   page('hotline', '/console/hotline', ['F1', 'F2', 'F3', 'F4', 'F5']),

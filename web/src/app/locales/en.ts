@@ -1,9 +1,12 @@
 import type { Messages } from './zh-cn.ts';
 import { catalogEn } from '../../modules/catalog/locales.ts';
 import { aggregationEn } from '../../modules/aggregation/locales.ts';
+import { qualityEn } from '../../modules/quality/locales.ts';
 import { identityEn } from '../../modules/identity/locales.ts';
 import { iotEn } from '../../modules/iot/locales.ts';
 import { eventsEn } from '../../modules/events/locales.ts';
+import { oneMapEn } from '../../modules/map/locales.ts';
+import { screenEn } from '../../modules/screen/locales.ts';
 
 export const en: Messages = {
   app: {
@@ -23,6 +26,7 @@ export const en: Messages = {
   nav: {
     home: 'Home',
     catalog: 'Catalog',
+    lists: 'Three lists',
     aggregation: 'Aggregation',
     quality: 'Quality',
     sharing: 'Sharing',
@@ -31,6 +35,7 @@ export const en: Messages = {
     roles: 'Roles',
     audit: 'Audit',
     apiKeys: 'API keys',
+    clients: 'Clients',
     signIn: 'Sign in',
     devices: 'Devices',
     alarms: 'Alarms',
@@ -140,7 +145,10 @@ export const en: Messages = {
   },
   catalog: catalogEn,
   aggregation: aggregationEn,
+  quality: qualityEn,
   identity: identityEn,
   iot: iotEn,
   events: eventsEn,
+  oneMap: oneMapEn,
+  screen: screenEn,
 };

@@ -1,9 +1,12 @@
 // 简体中文 — the first language. en.ts must have exactly the same keys (checked by the compiler).
 import { catalogZhCN } from '../../modules/catalog/locales.ts';
 import { aggregationZhCN } from '../../modules/aggregation/locales.ts';
+import { qualityZhCN } from '../../modules/quality/locales.ts';
 import { identityZhCN } from '../../modules/identity/locales.ts';
 import { iotZhCN } from '../../modules/iot/locales.ts';
 import { eventsZhCN } from '../../modules/events/locales.ts';
+import { oneMapZhCN } from '../../modules/map/locales.ts';
+import { screenZhCN } from '../../modules/screen/locales.ts';
 export const zhCN = {
   app: {
     title: '开放城市大脑',
@@ -22,6 +25,7 @@ export const zhCN = {
   nav: {
     home: '首页',
     catalog: '资源目录',
+    lists: '三张清单',
     aggregation: '数据汇聚',
     quality: '数据治理',
     sharing: '共享交换',
@@ -30,6 +34,7 @@ export const zhCN = {
     roles: '角色权限',
     audit: '审计日志',
     apiKeys: 'API 密钥',
+    clients: '应用接入',
     signIn: '登录',
     devices: '设备',
     alarms: '告警',
@@ -138,9 +143,12 @@ export const zhCN = {
   },
   catalog: catalogZhCN,
   aggregation: aggregationZhCN,
+  quality: qualityZhCN,
   identity: identityZhCN,
   iot: iotZhCN,
   events: eventsZhCN,
+  oneMap: oneMapZhCN,
+  screen: screenZhCN,
 } as const;
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -207,6 +207,8 @@ describe('single sign-on: OpenID Connect provider', () => {
     expect(logoutToken.aud).toBe(appA.client.clientId);
     expect(Object.keys(logoutToken.events)).toEqual(['http://schemas.openid.net/event/backchannel-logout']);
     expect(logoutToken.sid).toBeTruthy();
+    // "Sign out of everything" ends this browser's platform session (console, big screen) as well.
+    expect((await browser.go('/api/identity/me')).status).toBe(401);
 
     // Signed out of the provider: the next request asks for the password again.
     const again = oidc.buildAuthorizationUrl(configB, { redirect_uri: `${rpBase}/cb-b`, scope: 'openid', state: 's', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
@@ -219,6 +221,45 @@ describe('single sign-on: OpenID Connect provider', () => {
 
     const audit = (await h.platform.db.query<{ action: string }>("SELECT action FROM platform_audit_log WHERE action LIKE 'identity.oidc.%' ORDER BY seq")).rows.map((r) => r.action);
     expect(audit).toEqual(expect.arrayContaining(['identity.oidc.login', 'identity.oidc.consent', 'identity.oidc.logout']));
+  });
+
+  it('signing out of the console ends the single sign-on session and tells the applications over the back channel', async () => {
+    const browser = new Browser(h.platform.url);
+    const configA = await discover(appA);
+    const a = await authorize(browser, configA, `${rpBase}/cb`, 'openid profile', true);
+    const tokens = await oidc.authorizationCodeGrant(configA, a.callback, { pkceCodeVerifier: a.verifier, expectedState: a.state });
+    const sub = tokens.claims()?.sub ?? '';
+    expect((await oidc.fetchUserInfo(configA, tokens.access_token, sub)).name).toBe(person.name);
+    const told = backchannel.length;
+    expect((await browser.go('/api/identity/session', { method: 'DELETE' })).status).toBe(200);
+    expect(backchannel.length).toBe(told + 1);
+    const [, payload] = (backchannel.at(-1) ?? '').split('.');
+    expect((JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as { sub: string }).sub).toBe(sub);
+    // The application's tokens are revoked, and the next sign-in asks for the password again.
+    await expect(oidc.fetchUserInfo(configA, tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
+    const again = oidc.buildAuthorizationUrl(configA, { redirect_uri: `${rpBase}/cb`, scope: 'openid', state: 's', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const at = await browser.follow(again.href, `${rpBase}/cb`);
+    const uid = new URL(at).pathname.split('/').pop() ?? '';
+    expect(((await (await browser.go(`/oidc/interaction/${uid}/details`)).json()) as { prompt: string }).prompt).toBe('login');
+  });
+
+  it('lists the applications a person granted access to, and withdrawing consent stops their tokens', async () => {
+    const browser = new Browser(h.platform.url);
+    const configB = await discover(appB);
+    const b = await authorize(browser, configB, `${rpBase}/cb-b`, 'openid profile', true);
+    const tokens = await oidc.authorizationCodeGrant(configB, b.callback, { pkceCodeVerifier: b.verifier, expectedState: b.state });
+    const sub = tokens.claims()?.sub ?? '';
+    const listed = (await (await browser.go('/api/identity/me/applications')).json()) as Array<{ clientId: string; name: string; scopes: string[] }>;
+    expect(listed).toContainEqual(expect.objectContaining({ clientId: appB.client.clientId, name: '文旅小程序', scopes: expect.arrayContaining(['openid', 'profile']) as unknown }));
+    expect(listed.some((a) => a.clientId === 'citybrain-console')).toBe(false);
+    expect((await browser.go(`/api/identity/me/applications/${appB.client.clientId}`, { method: 'DELETE' })).status).toBe(200);
+    await expect(oidc.fetchUserInfo(configB, tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
+    const after = (await (await browser.go('/api/identity/me/applications')).json()) as Array<{ clientId: string }>;
+    expect(after.some((a) => a.clientId === appB.client.clientId)).toBe(false);
+    const again = await browser.go(`/api/identity/me/applications/${appB.client.clientId}`, { method: 'DELETE' });
+    expect(again.status).toBe(404);
+    expect((await h.platform.db.query("SELECT 1 FROM platform_audit_log WHERE action = 'identity.oidc.revoke' AND target = $1", [appB.client.clientId])).rows).toHaveLength(1);
+    expect((await browser.go('/api/identity/session', { method: 'DELETE' })).status).toBe(200);
   });
 
   it('disables an account: no sign-in, and its session, API key and single sign-on tokens stop working', async () => {

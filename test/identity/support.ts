@@ -98,16 +98,17 @@ export async function cityPeople(platform: Platform) {
 
 /**
  * An API key holding `permissions`, for tests of other modules' protected routes: a staff account
- * with a custom role of exactly these permissions (duty-only permissions are refused, 三员分立).
+ * with a custom role of exactly these permissions (duty-only permissions are refused, 三员分立),
+ * granted everywhere or scoped to the unit `scopeUnit` (a department or a region).
  * Send it as `Authorization: Bearer <key>`.
  */
-export async function apiKeyWith(platform: Platform, permissions: string[]): Promise<string> {
+export async function apiKeyWith(platform: Platform, permissions: string[], scopeUnit = ''): Promise<string> {
   const { directory, accounts, apiKeys } = platform.modules.identity.service;
   const tag = Math.random().toString(36).slice(2, 10);
   const system = { accountId: 'system', kind: 'staff' as const, login: 'system', displayName: 'system', via: 'session' as const, grants: [], restriction: null };
   await directory.saveRole(system, { name: `test_${tag}`, titleZh: '测试', titleEn: 'Test', permissions }, 'create');
   const staff = await accounts.createStaff({ login: `test-${tag}`, name: '测试', units: ['D01'] }, 'system');
-  await directory.grant(system, { accountId: staff.account.id, role: `test_${tag}` });
-  const owner = { ...system, accountId: staff.account.id, login: staff.account.login, grants: [{ role: `test_${tag}`, scopeUnit: '', permissions }] };
+  await directory.grant(system, { accountId: staff.account.id, role: `test_${tag}`, scopeUnit });
+  const owner = { ...system, accountId: staff.account.id, login: staff.account.login, grants: [{ role: `test_${tag}`, scopeUnit, permissions }] };
   return (await apiKeys.create(owner, { name: 'test', permissions, expiresInDays: 1 })).key;
 }

@@ -13,6 +13,9 @@ export const CITY_ERRORS = {
   resident_not_found: 'not_found',
   enterprise_not_found: 'not_found',
   division_not_found: 'not_found',
+  /** 数据权限: the record lies outside the caller's region scope. */
+  resident_out_of_scope: 'forbidden',
+  enterprise_out_of_scope: 'forbidden',
 } as const;
 
 export type CityErrorCode = keyof typeof CITY_ERRORS;

@@ -52,13 +52,13 @@ export function cityRoutes(service: CityService) {
     app.get(
       '/residents/:idNumber',
       // Personal data (个人信息): staff with the population-library permission only.
-      { config: { permission: 'city.resident.read' }, schema: { tags, summary: 'A resident by resident ID number', params: ResidentParams, response: { 200: ResidentSchema } } },
-      (request) => service.getResident(request.params.idNumber),
+      { config: { permission: 'city.resident.read', audit: 'read' }, schema: { tags, summary: 'A resident by resident ID number', params: ResidentParams, response: { 200: ResidentSchema } } },
+      async (request) => service.getResident(request.params.idNumber, await request.regionScope?.()),
     );
     app.get(
       '/enterprises/:uscc',
-      { config: { permission: 'city.enterprise.read' }, schema: { tags, summary: 'An enterprise by unified social credit code', params: EnterpriseParams, response: { 200: EnterpriseSchema } } },
-      (request) => service.getEnterprise(request.params.uscc),
+      { config: { permission: 'city.enterprise.read', audit: 'read' }, schema: { tags, summary: 'An enterprise by unified social credit code', params: EnterpriseParams, response: { 200: EnterpriseSchema } } },
+      async (request) => service.getEnterprise(request.params.uscc, await request.regionScope?.()),
     );
   };
 }

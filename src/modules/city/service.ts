@@ -1,6 +1,6 @@
 // City base data service (城市基础数据): the figures of the demo city, its divisions, and lookups
 // of residents and enterprises by their national identifiers.
-import type { Clock, Logger } from '../../kernel/index.ts';
+import { inRegion, type Clock, type Logger, type RegionScope } from '../../kernel/index.ts';
 import { divisionLevel, divisionName, parseResidentId, parseUscc } from '../../kernel/ids/index.ts';
 import type { Database } from '../../platform/db/index.ts';
 import { cityError } from './errors.ts';
@@ -19,9 +19,10 @@ export interface CityService {
   /** Divisions directly under `parent` (default 聊城市 371500), with counts. */
   listDivisions(query: { parent?: string }): Promise<DivisionList>;
   /** A resident by 居民身份证号码; invalid numbers are refused with the reason. */
-  getResident(idNumber: string): Promise<Resident>;
+  /** A resident by 居民身份证号码, within the caller's region scope (`resident_out_of_scope` outside it). */
+  getResident(idNumber: string, scope?: RegionScope): Promise<Resident>;
   /** An enterprise by 统一社会信用代码; invalid codes are refused with the reason. */
-  getEnterprise(uscc: string): Promise<Enterprise>;
+  getEnterprise(uscc: string, scope?: RegionScope): Promise<Enterprise>;
   /**
    * 实名核验 real-name check: does the population base data hold this ID number under this name?
    * Malformed numbers are refused (`resident_id_invalid`); a miss is an answer, not an error.
@@ -49,6 +50,7 @@ export interface GridPoint {
   name: string;
   districtCode: string;
   townCode: string;
+  villageCode: string;
   households: number;
   lon: number;
   lat: number;
@@ -144,11 +146,12 @@ export function createCityService(deps: { db: Database; logger: Logger; clock: C
       throw cityError('division_not_found', `division ${code} is not a division of ${CITY_NAME}`, { field: 'parent' });
     },
 
-    async getResident(idNumber) {
+    async getResident(idNumber, scope) {
       const parsed = parseResidentId(idNumber.trim());
       if (!parsed.ok) throw cityError('resident_id_invalid', parsed.message, { field: 'idNumber', reason: parsed.reason });
       const r = await store.resident(parsed.value.id);
       if (!r) throw cityError('resident_not_found', 'no resident of the demo city has this ID number', { field: 'idNumber' });
+      if (scope && !inRegion(scope, r.villageCode)) throw cityError('resident_out_of_scope', `this resident lives outside the regions you may look up (${scope.all ? '' : scope.regions.join(', ')})`, { field: 'idNumber' });
       return {
         idNumber: r.idNumber,
         name: r.name,
@@ -165,11 +168,12 @@ export function createCityService(deps: { db: Database; logger: Logger; clock: C
       };
     },
 
-    async getEnterprise(uscc) {
+    async getEnterprise(uscc, scope) {
       const parsed = parseUscc(uscc.trim().toUpperCase());
       if (!parsed.ok) throw cityError('uscc_invalid', parsed.message, { field: 'uscc', reason: parsed.reason });
       const e = await store.enterprise(parsed.value.code);
       if (!e) throw cityError('enterprise_not_found', 'no enterprise of the demo city has this credit code', { field: 'uscc' });
+      if (scope && !inRegion(scope, e.villageCode)) throw cityError('enterprise_out_of_scope', `this enterprise is registered outside the regions you may look up (${scope.all ? '' : scope.regions.join(', ')})`, { field: 'uscc' });
       return {
         uscc: e.uscc,
         name: e.name,
@@ -220,7 +224,7 @@ export function createCityService(deps: { db: Database; logger: Logger; clock: C
 
     async gridPoints() {
       const { rows } = await deps.db.query<GridPoint>(
-        `SELECT code, name, district_code AS "districtCode", town_code AS "townCode", households, lon, lat FROM city_grids ORDER BY code`,
+        `SELECT code, name, district_code AS "districtCode", town_code AS "townCode", village_code AS "villageCode", households, lon, lat FROM city_grids ORDER BY code`,
       );
       return rows;
     },

@@ -1,11 +1,12 @@
 // The access hook: authenticates every request (session cookie or API key) and enforces the
 // route's declared `config.permission`. Registered at the root of the HTTP server.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ALL_REGIONS, regionPrefix, type RegionScope } from '../../kernel/index.ts';
 import { problem, sendProblem, type AuditLog, type HttpApp } from '../../platform/index.ts';
 import { SESSION_COOKIE, tokenHash } from './accounts.ts';
 import type { ApiKeys } from './api-keys.ts';
 import type { IdentityContext } from './context.ts';
-import { actorOf, holds, SELF_PERMISSION, type Grant, type Principal } from './permissions.ts';
+import { actorOf, holds, permissionMatches, scopeOf, SELF_PERMISSION, type Grant, type Principal } from './permissions.ts';
 import type { SessionRow } from './store.ts';
 
 declare module 'fastify' {
@@ -48,9 +49,11 @@ export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
     if (!account || account.status !== 'active') return undefined;
     let grants: Grant[] = await store.grantsOf(accountId);
     // A key carries the intersection of its own permissions and what its owner holds today.
+    // Each owner grant keeps its scope unit, so a key never reaches wider than its owner does.
     if (scope) {
-      const owner: Principal = { accountId, kind: account.kind, login: account.login, displayName: account.displayName, via, grants, restriction: null };
-      grants = [{ role: `apikey:${scope.keyId}`, scopeUnit: '', permissions: scope.permissions.filter((p) => holds(owner, p)) }];
+      grants = grants
+        .map((g) => ({ role: `apikey:${scope.keyId}`, scopeUnit: g.scopeUnit, permissions: scope.permissions.filter((p) => g.permissions.some((pattern) => permissionMatches(pattern, p))) }))
+        .filter((g) => g.permissions.length > 0);
     }
     return { accountId, kind: account.kind, login: account.login, displayName: account.displayName, via, apiKeyId: scope?.keyId, grants, restriction };
   }
@@ -80,7 +83,30 @@ export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
     return { principal: { accountId: session.accountId, kind, login, displayName, via: 'session', grants, restriction: session.restriction }, session };
   }
 
+  /**
+   * 数据权限 region scope of `permission` for the principal: an unscoped grant reaches everywhere; a
+   * grant scoped to a region unit (district, town, community, grid) reaches that region; one scoped
+   * to a department reaches the region its department sits in (a city department: the city).
+   */
+  async function regionScopeOf(principal: Principal, permission: string): Promise<RegionScope> {
+    const units = scopeOf(principal, permission);
+    if (units === 'all') return ALL_REGIONS;
+    const regions = new Set<string>();
+    for (const code of units) {
+      let unit = await store.unit(code);
+      // Walk up to the nearest unit that is a division (its code is a division code); a grid
+      // counts as the community it lies in.
+      for (let hops = 0; unit && !/^[0-9]{6}([0-9]{3}){0,2}$/.test(unit.code) && hops < 8; hops++) unit = unit.parentCode ? await store.unit(unit.parentCode) : undefined;
+      if (unit) regions.add(regionPrefix(unit.code));
+    }
+    return { all: false, regions: [...regions] };
+  }
+
+  /** Requests refused by the hook: audited as `access.denied` already. */
+  const denied = new WeakSet<FastifyRequest>();
+
   function deny(request: FastifyRequest, reply: FastifyReply, auditLog: AuditLog, status: 401 | 403, code: string, detail: string) {
+    denied.add(request);
     const permission = request.routeOptions.config.permission ?? '';
     void auditLog
       .append({ actor: actorOf(request.principal), action: 'access.denied', target: `${request.method} ${request.routeOptions.url ?? request.url}`, outcome: 'denied', details: { permission, code, ip: request.ip } })
@@ -104,6 +130,11 @@ export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
       }
     });
     app.decorateRequest('principal', undefined);
+    app.decorateRequest('regionScope', function regionScope(this: FastifyRequest): Promise<RegionScope> {
+      const permission = this.routeOptions.config.permission;
+      if (!this.principal || permission === undefined || permission === 'public') return Promise.resolve(ALL_REGIONS);
+      return regionScopeOf(this.principal, permission);
+    });
     app.decorateRequest('session', undefined);
     // onRequest, right after the rate limit: nothing of a protected route (body parsing, validation,
     // idempotent replays) runs for a caller who may not call it.
@@ -139,6 +170,40 @@ export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
       }
       if (!holds(who.principal, permission)) return deny(request, reply, ctx.audit, 403, 'permission_denied', `this needs the permission ${permission}`);
     });
+    app.addHook('onSend', async (request, reply, payload) => {
+      await auditRequest(request, reply);
+      return payload;
+    });
+  }
+
+  /**
+   * 操作与数据访问审计: a signed-in caller's state-changing request (admin action, data change) and,
+   * on routes that ask for it (`config.audit: 'read'`: personal data, exports), a read. Appended
+   * before the answer leaves, so an acknowledged change is never missing from the chain; modules
+   * that audit an action themselves, in its own transaction, declare `audit: 'self'`.
+   */
+  async function auditRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const principal = request.principal;
+    const config = request.routeOptions.config;
+    if (!principal || denied.has(request) || config.audit === 'self' || config.audit === false) return;
+    const read = SAFE_METHODS.has(request.method);
+    if (read && config.audit !== 'read') return;
+    const status = reply.statusCode;
+    const permission = config.permission ?? '';
+    const url = request.url.split('?')[0] ?? request.url;
+    const details: Record<string, unknown> = { route: `${request.method} ${request.routeOptions.url ?? ''}`, status, ip: request.ip, via: principal.via };
+    if (read && request.query && typeof request.query === 'object' && Object.keys(request.query).length > 0) details.query = request.query;
+    try {
+      await ctx.audit.append({
+        actor: actorOf(principal),
+        action: read ? `${permission}:read` : permission,
+        target: `${request.method} ${url}`,
+        outcome: status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
+        details,
+      });
+    } catch (err) {
+      ctx.logger.error({ err, url, actor: actorOf(principal) }, 'audit of a request failed');
+    }
   }
 
   /** Every route registered after `install`, with the permission it declares (undefined = none yet). */

@@ -61,7 +61,7 @@ export function createDirectory(ctx: IdentityContext, accounts: Accounts) {
       });
     },
 
-    /** Mirror the city's districts, towns/streets and communities into the org tree. */
+    /** Mirror the city's districts, towns/streets, communities and grids into the org tree. */
     async syncRegions(actor: string): Promise<{ units: number }> {
       const units: UnitRow[] = [];
       const walk = async (code: string, depth: number): Promise<void> => {
@@ -75,6 +75,11 @@ export function createDirectory(ctx: IdentityContext, accounts: Accounts) {
       };
       await walk(CITY_UNIT, 0);
       if (units.length === 0) return { units: 0 };
+      // 网格 grids hang under their community (村/社区); grid workers belong to them.
+      const communities = new Set(units.filter((u) => u.kind === 'community').map((u) => u.code));
+      for (const g of await ctx.city.gridPoints()) {
+        if (communities.has(g.villageCode)) units.push({ code: g.code, name: g.name, kind: 'grid', parentCode: g.villageCode });
+      }
       await ctx.db.transaction(async (tx) => {
         await store.upsertUnits(units, tx);
         await audit.appendIn(tx, { actor, action: 'identity.unit.sync', target: CITY_UNIT, outcome: 'success', details: { units: units.length } });

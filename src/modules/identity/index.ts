@@ -79,7 +79,7 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
       return initialCredentials;
     },
     routes: async (app) => {
-      await app.register(selfRoutes(service));
+      await app.register(selfRoutes(service, oidc));
       await app.register(adminRoutes(service));
       await app.register(ssoRoutes(service, oidc, clients));
     },

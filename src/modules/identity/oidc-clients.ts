@@ -18,6 +18,15 @@ export interface ClientInput {
   scopes: string[];
 }
 
+/** An application the account has granted access to. */
+export interface MyApplication {
+  clientId: string;
+  name: string;
+  ownerUnit: string;
+  scopes: string[];
+  grantedAt: string | null;
+}
+
 export interface PublicClient {
   clientId: string;
   name: string;
@@ -124,6 +133,30 @@ export function createClients(ctx: IdentityContext, oidcStore: OidcStore) {
         await audit.appendIn(tx, { actor: actorOf(caller), action: status === 'disabled' ? 'identity.client.disable' : 'identity.client.enable', target: id, outcome: 'success' });
       });
       return publicClient({ ...c, status });
+    },
+
+    /** 已授权的应用 the applications the caller signed in to and consented to, with the scopes granted. */
+    async myApplications(caller: Principal): Promise<MyApplication[]> {
+      const grants = await oidcStore.grantsOf(caller.accountId);
+      const byId = new Map((await oidcStore.clients()).map((c) => [c.clientId, c]));
+      const seen = new Set<string>();
+      const out: MyApplication[] = [];
+      for (const g of grants) {
+        const c = byId.get(g.clientId);
+        if (!c || c.firstParty || seen.has(g.clientId)) continue;
+        seen.add(g.clientId);
+        out.push({ clientId: c.clientId, name: c.name, ownerUnit: c.ownerUnit, scopes: g.scope.split(' ').filter(Boolean), grantedAt: g.grantedAt?.toISOString() ?? null });
+      }
+      return out;
+    },
+
+    /** Withdraw consent (撤销授权): the application's tokens stop working and the next sign-in asks again. */
+    async revokeMyApplication(caller: Principal, clientId: string): Promise<void> {
+      await ctx.db.transaction(async (tx) => {
+        const n = await oidcStore.revokeGrantsOf(caller.accountId, clientId, tx);
+        if (n === 0) throw identityError('client_not_found', `you have not granted ${clientId} access`, { field: 'clientId' });
+        await audit.appendIn(tx, { actor: actorOf(caller), action: 'identity.oidc.revoke', target: clientId, outcome: 'success' });
+      });
     },
 
     /** The platform's own applications (console, big screen, citizen portal): one public client, no consent page. */

@@ -23,6 +23,9 @@ declare module 'oidc-provider' {
     clientId: string;
     clientName?: string;
     scope?: string;
+    backchannelLogoutUri?: string;
+    /** Send this client a logout token for `sub` (the account id; pairwise subjects are derived). */
+    backchannelLogout?(sub: string, sid?: string): Promise<void>;
     [key: string]: unknown;
   }
 

@@ -140,6 +140,40 @@ export function createOidcStore(db: Database, clock: Clock) {
     async revokeAccount(accountId: string, q: Queryable = db): Promise<void> {
       await q.query(`DELETE FROM identity_oidc_state WHERE payload->>'accountId' = $1`, [accountId]);
     },
+    /** The provider session a browser holds (its session cookie carries the session id). */
+    async sessionById(id: string): Promise<{ id: string; accountId?: string; authorizations: Record<string, { sid?: string; grantId?: string }> } | undefined> {
+      const row = await one<{ id: string; payload: Record<string, unknown> | string }>(db, "SELECT id, payload FROM identity_oidc_state WHERE model = 'Session' AND id = $1", [id]);
+      if (!row) return undefined;
+      const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as { accountId?: string; authorizations?: Record<string, { sid?: string; grantId?: string }> };
+      return { id: row.id, accountId: payload.accountId, authorizations: payload.authorizations ?? {} };
+    },
+    /** End a provider session: the session, its grants and every token issued under them. */
+    async endSession(id: string, grantIds: readonly string[], q: Queryable = db): Promise<void> {
+      await q.query("DELETE FROM identity_oidc_state WHERE (model = 'Session' AND id = $1) OR grant_id = ANY($2::text[]) OR (model = 'Grant' AND id = ANY($2::text[]))", [id, grantIds]);
+    },
+    /** 授权管理: the applications an account has granted access to (one grant per application, newest first). */
+    async grantsOf(accountId: string): Promise<Array<{ grantId: string; clientId: string; scope: string; grantedAt: Date | null }>> {
+      const { rows } = await db.query<{ id: string; payload: Record<string, unknown> | string }>(
+        "SELECT id, payload FROM identity_oidc_state WHERE model = 'Grant' AND payload->>'accountId' = $1 AND (expires_at IS NULL OR expires_at > $2)",
+        [accountId, clock.now()],
+      );
+      return rows
+        .map((r) => {
+          const p = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as { clientId?: string; iat?: number; openid?: { scope?: string } };
+          return { grantId: r.id, clientId: p.clientId ?? '', scope: p.openid?.scope ?? '', grantedAt: p.iat ? new Date(p.iat * 1000) : null };
+        })
+        .sort((a, b) => (b.grantedAt?.getTime() ?? 0) - (a.grantedAt?.getTime() ?? 0));
+    },
+    /** Withdraw an account's consent to one application: its grants and every token issued under them. */
+    async revokeGrantsOf(accountId: string, clientId: string, q: Queryable = db): Promise<number> {
+      const ids = (await q.query<{ id: string }>(
+        "SELECT id FROM identity_oidc_state WHERE model = 'Grant' AND payload->>'accountId' = $1 AND payload->>'clientId' = $2",
+        [accountId, clientId],
+      )).rows.map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await q.query("DELETE FROM identity_oidc_state WHERE grant_id = ANY($1::text[]) OR (model = 'Grant' AND id = ANY($1::text[]))", [ids]);
+      return ids.length;
+    },
     /** Every artefact issued to a client (client disabled). */
     async revokeClient(clientId: string, q: Queryable = db): Promise<void> {
       await q.query(`DELETE FROM identity_oidc_state WHERE payload->>'clientId' = $1`, [clientId]);

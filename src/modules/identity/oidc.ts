@@ -11,6 +11,8 @@ import type { Account, ClientInstance, GrantInstance, KoaContextWithOIDC } from 
 import type { Config } from '../../kernel/index.ts';
 import type { HttpApp } from '../../platform/index.ts';
 import type { IdentityContext } from './context.ts';
+import { readCookie } from './access.ts';
+import { SESSION_COOKIE, tokenHash } from './accounts.ts';
 import { identityError } from './errors.ts';
 import type { OidcStore } from './oidc-store.ts';
 import { actorOf } from './permissions.ts';
@@ -52,7 +54,16 @@ export interface Oidc {
   /** The running provider (created on first use, once the server's address is known). */
   provider(): Promise<Provider>;
   issuer(): string;
+  /**
+   * 单点退出 single logout from the platform side (the console's sign-out): end the provider
+   * session this browser holds for `accountId`, revoke its grants and tokens, and send each
+   * application with a back-channel logout URI its logout token. Answers how many were told.
+   */
+  endBrowserSession(cookieHeader: string | undefined, accountId: string): Promise<number>;
 }
+
+/** The provider's session cookie (its value is the session's id). */
+export const OIDC_SESSION_COOKIE = 'cb_oidc_session';
 
 export function createOidc(ctx: IdentityContext, deps: { config: Config; oidcStore: OidcStore }): Oidc {
   const { store, audit } = ctx;
@@ -98,7 +109,7 @@ export function createOidc(ctx: IdentityContext, deps: { config: Config; oidcSto
       adapter: oidcStore.adapterClass(),
       findAccount,
       jwks,
-      cookies: { keys: cookieKeys, names: { session: 'cb_oidc_session', interaction: 'cb_oidc_interaction', resume: 'cb_oidc_resume' } },
+      cookies: { keys: cookieKeys, names: { session: OIDC_SESSION_COOKIE, interaction: 'cb_oidc_interaction', resume: 'cb_oidc_resume' } },
       claims: CLAIMS,
       scopes: [...OIDC_SCOPES],
       subjectTypes: ['pairwise'],
@@ -172,8 +183,16 @@ export function createOidc(ctx: IdentityContext, deps: { config: Config; oidcSto
     provider.on('server_error', (_ctx, err) => ctx.logger.error({ err }, 'OIDC provider error'));
     provider.on('backchannel.error', (_ctx, err, client) => ctx.logger.warn({ err, client: (client as ClientInstance | undefined)?.clientId }, 'OIDC back-channel logout failed'));
     provider.on('end_session.success', (kctx) => {
-      const session = (kctx as { oidc: { session?: { accountId?: string } } }).oidc.session;
-      void audit.append({ actor: session?.accountId ?? 'anonymous', action: 'identity.oidc.logout', target: session?.accountId ?? 'anonymous', outcome: 'success' }).catch(() => undefined);
+      const k = kctx as { oidc: { session?: { accountId?: string }; params?: { logout?: unknown } }; headers: Record<string, string | undefined>; cookies: { set(name: string, value: null, opts: Record<string, unknown>): void } };
+      const accountId = k.oidc.session?.accountId;
+      // "Sign out of everything" also ends the platform session of this browser (console, big
+      // screen, portal): otherwise the next sign-in would pass straight through.
+      const token = k.oidc.params?.logout ? readCookie(k.headers.cookie, SESSION_COOKIE) : undefined;
+      if (token) {
+        k.cookies.set(SESSION_COOKIE, null, { path: '/', httpOnly: true, sameSite: 'lax', signed: false, overwrite: true });
+        void store.deleteSession(tokenHash(token)).catch((err: unknown) => ctx.logger.warn({ err }, 'ending the platform session at provider logout failed'));
+      }
+      void audit.append({ actor: accountId ?? 'anonymous', action: 'identity.oidc.logout', target: accountId ?? 'anonymous', outcome: 'success', details: { everywhere: Boolean(k.oidc.params?.logout) } }).catch(() => undefined);
     });
     return provider;
   }
@@ -202,9 +221,31 @@ export function createOidc(ctx: IdentityContext, deps: { config: Config; oidcSto
     }
   }
 
+  async function endBrowserSession(cookieHeader: string | undefined, accountId: string): Promise<number> {
+    const sessionId = readCookie(cookieHeader, OIDC_SESSION_COOKIE);
+    if (!sessionId) return 0;
+    const session = await oidcStore.sessionById(sessionId);
+    if (!session || session.accountId !== accountId) return 0;
+    const p = await provider();
+    let told = 0;
+    for (const [clientId, authorization] of Object.entries(session.authorizations)) {
+      const client = await p.Client.find(clientId);
+      if (!client?.backchannelLogoutUri || !client.backchannelLogout) continue;
+      try {
+        await client.backchannelLogout(accountId, authorization.sid);
+        told++;
+      } catch (err) {
+        ctx.logger.warn({ err, client: clientId }, 'OIDC back-channel logout failed');
+      }
+    }
+    await oidcStore.endSession(session.id, Object.values(session.authorizations).flatMap((a) => (a.grantId ? [a.grantId] : [])));
+    return told;
+  }
+
   return {
     issuer,
     provider,
+    endBrowserSession,
     mount(root) {
       app = root;
       void root.register(async (scope) => {
@@ -212,12 +253,12 @@ export function createOidc(ctx: IdentityContext, deps: { config: Config; oidcSto
         scope.removeAllContentTypeParsers();
         scope.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
         for (const r of PROVIDER_ROUTES) {
-          scope.route({ method: r.methods, url: r.url, config: { permission: 'public' }, schema: { hide: true }, handler: hijack });
+          scope.route({ method: r.methods, url: r.url, config: { permission: 'public', audit: 'self' }, schema: { hide: true }, handler: hijack });
         }
       });
       void root.register(async (scope) => {
         scope.get('/oidc/interaction/:uid/details', {
-          config: { permission: 'public' },
+          config: { permission: 'public', audit: 'self' },
           schema: {
             tags, summary: 'What the sign-in page shows: the application, the prompt, the scopes, who is signed in', params: Uid,
             response: { 200: Type.Object({
@@ -253,7 +294,7 @@ export function createOidc(ctx: IdentityContext, deps: { config: Config; oidcSto
           return { redirectTo };
         });
         scope.post('/oidc/interaction/:uid/confirm', {
-          config: { permission: 'public' },
+          config: { permission: 'public', audit: 'self' },
           schema: { tags, summary: 'Consent: give the application the scopes it asked for', params: Uid, response: { 200: Redirect } },
         }, async (request, reply) => {
           const d = await details(request, reply);
@@ -272,7 +313,7 @@ export function createOidc(ctx: IdentityContext, deps: { config: Config; oidcSto
           return { redirectTo };
         });
         scope.post('/oidc/interaction/:uid/abort', {
-          config: { permission: 'public' },
+          config: { permission: 'public', audit: 'self' },
           schema: { tags, summary: 'Refuse: the application gets access_denied', params: Uid, response: { 200: Redirect } },
         }, async (request, reply) => {
           const d = await details(request, reply);

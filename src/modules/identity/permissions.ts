@@ -52,7 +52,8 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     duty: 'security',
   },
   { name: 'audit_admin', titleZh: '安全审计员', titleEn: 'Audit administrator', permissions: ['audit.log.read', 'audit.log.export'], duty: 'audit' },
-  { name: 'staff', titleZh: '工作人员', titleEn: 'Staff', permissions: ['identity.unit.read', 'city.*.read', 'map.*.read', 'screen.*.read'], duty: null },
+  // The big screen (screen.*) is the command center's: dispatchers and leaders, not every member of staff.
+  { name: 'staff', titleZh: '工作人员', titleEn: 'Staff', permissions: ['identity.unit.read', 'map.*.read'], duty: null },
   // Business roles of the capabilities; grant them scoped to a unit for department staff.
   { name: 'data_admin', titleZh: '数据管理员', titleEn: 'Data administrator', permissions: ['catalog.*', 'aggregation.*', 'quality.*', 'city.*.read'], duty: null },
   // 数据专员 a department's data steward: grant scoped to the department's unit, it sees and handles that department's quality tickets.
@@ -65,9 +66,11 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
     name: 'handler',
     titleZh: '处置人员',
     titleEn: 'Case handler',
-    permissions: ['events.event.read', 'events.event.handle', 'events.event.create', 'events.stats.read', 'map.*.read', 'screen.*.read'],
+    permissions: ['events.event.read', 'events.event.handle', 'events.event.create', 'events.stats.read', 'map.*.read'],
     duty: null,
   },
+  // 领导 leaders: the big screen and the one map; they see the events of their units (a member of the city unit sees the city's).
+  { name: 'leader', titleZh: '领导', titleEn: 'Leader', permissions: ['screen.*.read', 'map.*.read', 'events.event.read', 'events.stats.read', 'iot.*.read', 'city.*.read'], duty: null },
   { name: 'citizen', titleZh: '市民', titleEn: 'Citizen', permissions: [], duty: null },
   { name: 'enterprise', titleZh: '企业用户', titleEn: 'Enterprise user', permissions: [], duty: null },
 ];

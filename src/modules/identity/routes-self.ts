@@ -5,6 +5,7 @@ import type { HttpApp } from '../../platform/index.ts';
 import { SESSION_COOKIE, type SignInResult } from './accounts.ts';
 import { readCookie } from './access.ts';
 import { identityError } from './errors.ts';
+import type { Oidc } from './oidc.ts';
 import type { Principal } from './permissions.ts';
 import {
   AccountSchema, ApiKeySchema, ChangePasswordBody, CodeBody, CreateApiKeyBody, CreatedApiKeySchema, KeyIdParams, MeSchema, RegisterLegalBody,
@@ -38,10 +39,10 @@ function clearSessionCookie(reply: FastifyReply) {
   return { ok: true };
 }
 
-export function selfRoutes(service: IdentityService) {
+export function selfRoutes(service: IdentityService, sso?: Pick<Oidc, 'endBrowserSession'>) {
   return (app: HttpApp): void => {
-    const pub = { permission: 'public' } as const;
-    const self = { permission: 'identity.self' } as const;
+    const pub = { permission: 'public', audit: 'self' } as const;
+    const self = { permission: 'identity.self', audit: 'self' } as const;
     app.post('/register/person', { config: { ...pub, idempotent: true }, schema: { tags, summary: '自然人注册 Register a natural person (实名核验 against the population data)', body: RegisterPersonBody, response: { 201: AccountSchema } } },
       async (request, reply) => reply.status(201).send(await service.accounts.registerPerson(request.body, request.ip)));
     app.post('/register/legal', { config: { ...pub, idempotent: true }, schema: { tags, summary: '法人注册 Register a legal person (enterprise data + acting person 实名核验)', body: RegisterLegalBody, response: { 201: AccountSchema } } },
@@ -51,7 +52,13 @@ export function selfRoutes(service: IdentityService) {
     app.post('/session/totp', { config: self, schema: { tags, summary: 'Second sign-in step: the authenticator (TOTP) code', body: CodeBody, response: { 200: RestrictionResult } } },
       async (request) => ({ restriction: await service.accounts.presentTotp(sessionOf(request), request.body.code, request.ip) }));
     app.delete('/session', { config: self, schema: { tags, summary: 'Sign out', response: { 200: Ok } } },
-      async (request, reply) => { await service.accounts.signOut(readCookie(request.headers.cookie, SESSION_COOKIE) ?? '', who(request).accountId); return clearSessionCookie(reply); });
+      async (request, reply) => {
+        const accountId = who(request).accountId;
+        await service.accounts.signOut(readCookie(request.headers.cookie, SESSION_COOKIE) ?? '', accountId);
+        // Single logout: the provider session of this browser ends too, and the applications signed in through it are told.
+        await sso?.endBrowserSession(request.headers.cookie, accountId);
+        return clearSessionCookie(reply);
+      });
     app.get('/me', { config: self, schema: { tags, summary: 'The signed-in account, its roles and units', response: { 200: MeSchema } } },
       (request) => service.me(who(request), request.session));
     app.post('/me/password', { config: self, schema: { tags, summary: 'Change the password (ends the account’s other sessions)', body: ChangePasswordBody, response: { 200: RestrictionResult } } },

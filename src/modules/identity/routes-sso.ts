@@ -38,6 +38,7 @@ export const ClientSchema = Type.Object({
   postLogoutRedirectUris: Type.Array(Type.String()), backchannelLogoutUri: Type.Union([Type.String(), Type.Null()]), scopes: Type.Array(Type.String()),
   firstParty: Type.Boolean(), status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]), createdAt: Type.String(), secretRotatedAt: Type.Union([Type.String(), Type.Null()]),
 });
+const MyApplicationSchema = Type.Object({ clientId: Type.String(), name: Type.String(), ownerUnit: Type.String(), scopes: Type.Array(Type.String()), grantedAt: Type.Union([Type.String(), Type.Null()]) });
 const WithSecret = Type.Object({ client: ClientSchema, clientSecret: Type.Union([Type.String(), Type.Null()], { description: 'shown once' }) });
 const ClientParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{3,64}$' }) });
 const StatusBody = Type.Object({ status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]) }, { additionalProperties: false });
@@ -59,7 +60,7 @@ export function ssoRoutes(service: IdentityService, oidc: Oidc, clients: Clients
 
   return (app: HttpApp): void => {
     app.get('/sso/start', {
-      config: { permission: 'public' },
+      config: { permission: 'public', audit: 'self' },
       schema: { tags, summary: 'Console / big screen / citizen portal sign-in: redirect to the OpenID Connect provider (code + PKCE)', querystring: Type.Object({ return: Type.Optional(Type.String({ pattern: RETURN_PATH, maxLength: 200 })) }) },
     }, async (request, reply) => {
       const config = await relyingParty();
@@ -75,7 +76,7 @@ export function ssoRoutes(service: IdentityService, oidc: Oidc, clients: Clients
     });
 
     app.get('/sso/callback', {
-      config: { permission: 'public' },
+      config: { permission: 'public', audit: 'self' },
       schema: { tags, summary: 'Code exchange of the platform’s own applications; sets the session cookie and returns to the page', querystring: Type.Object({ code: Type.Optional(Type.String()), state: Type.Optional(Type.String()), error: Type.Optional(Type.String()), iss: Type.Optional(Type.String()) }) },
     }, async (request, reply) => {
       const raw = readCookie(request.headers.cookie, SSO_COOKIE);
@@ -102,15 +103,22 @@ export function ssoRoutes(service: IdentityService, oidc: Oidc, clients: Clients
         .redirect(returnTo, 303);
     });
 
-    app.get('/clients', { config: { permission: 'identity.client.read' }, schema: { tags, summary: '应用接入 Applications registered for single sign-on', response: { 200: Type.Array(ClientSchema) } } },
+    app.get('/me/applications', { config: { audit: 'self', permission: 'identity.self' }, schema: { tags, summary: '已授权的应用 Applications I signed in to through single sign-on, with the scopes I granted', response: { 200: Type.Array(MyApplicationSchema) } } },
+      (request) => clients.myApplications(who(request)));
+    app.delete('/me/applications/:id', { config: { audit: 'self', permission: 'identity.self' }, schema: { tags, summary: '撤销授权 Withdraw my consent: the application’s tokens stop working', params: ClientParams, response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+      async (request) => {
+        await clients.revokeMyApplication(who(request), request.params.id);
+        return { ok: true };
+      });
+    app.get('/clients', { config: { audit: 'self', permission: 'identity.client.read' }, schema: { tags, summary: '应用接入 Applications registered for single sign-on', response: { 200: Type.Array(ClientSchema) } } },
       () => clients.list());
-    app.post('/clients', { config: { permission: 'identity.client.write', idempotent: true }, schema: { tags, summary: 'Register a department’s application (the secret is shown once)', body: ClientBody, response: { 201: WithSecret } } },
+    app.post('/clients', { config: { audit: 'self', permission: 'identity.client.write', idempotent: true }, schema: { tags, summary: 'Register a department’s application (the secret is shown once)', body: ClientBody, response: { 201: WithSecret } } },
       async (request, reply) => reply.status(201).send(await clients.register(who(request), request.body)));
-    app.put('/clients/:id', { config: { permission: 'identity.client.write' }, schema: { tags, summary: 'Change an application’s name, URIs and scopes', params: ClientParams, body: ClientBody, response: { 200: ClientSchema } } },
+    app.put('/clients/:id', { config: { audit: 'self', permission: 'identity.client.write' }, schema: { tags, summary: 'Change an application’s name, URIs and scopes', params: ClientParams, body: ClientBody, response: { 200: ClientSchema } } },
       (request) => clients.update(who(request), request.params.id, request.body));
-    app.post('/clients/:id/secret', { config: { permission: 'identity.client.write' }, schema: { tags, summary: 'Rotate the secret of a confidential application (shown once)', params: ClientParams, response: { 200: WithSecret } } },
+    app.post('/clients/:id/secret', { config: { audit: 'self', permission: 'identity.client.write' }, schema: { tags, summary: 'Rotate the secret of a confidential application (shown once)', params: ClientParams, response: { 200: WithSecret } } },
       (request) => clients.rotateSecret(who(request), request.params.id));
-    app.post('/clients/:id/status', { config: { permission: 'identity.client.write' }, schema: { tags, summary: 'Disable (every token stops working) or enable an application', params: ClientParams, body: StatusBody, response: { 200: ClientSchema } } },
+    app.post('/clients/:id/status', { config: { audit: 'self', permission: 'identity.client.write' }, schema: { tags, summary: 'Disable (every token stops working) or enable an application', params: ClientParams, body: StatusBody, response: { 200: ClientSchema } } },
       (request) => clients.setStatus(who(request), request.params.id, request.body.status));
   };
 }

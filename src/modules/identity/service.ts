@@ -63,6 +63,12 @@ export function createIdentityService(ctx: IdentityContext, deps: { oidcStore: O
       const a = await accountOrThrow(id);
       if (id === caller.accountId) throw identityError('self_grant', '不能停用自己的账号 (no one may disable their own account)', { field: 'id' });
       await ctx.db.transaction(async (tx) => {
+        // 三员分立: the system administrator manages accounts, but not the other two
+        // administrators — disabling the auditor would end the audit. Their accounts change only
+        // through the security administrator's lock.
+        const duties = await store.dutiesOf(id, tx);
+        const foreign = duties.filter((d) => d !== 'system');
+        if (foreign.length > 0) throw identityError('separation_of_duties', `三员分立: ${a.login} holds the ${foreign.join(', ')} administrator duty; the system administrator may not disable or enable it`, { field: 'id' });
         await store.setStatus(id, status, tx);
         if (status === 'disabled') {
           await store.deleteSessionsOf(id, null, tx);

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Logger } from '../../kernel/index.ts';
+import type { Logger, RegionScope } from '../../kernel/index.ts';
 import type { Database } from '../db/index.ts';
 import type { RateLimiter } from '../cache/index.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
@@ -19,6 +19,13 @@ export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpress
 export type RoutePlugin = (app: HttpApp) => void | Promise<void>;
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * 数据权限 the caller's region scope for the route's permission (set by the identity module's
+     * access hook; absent on a platform without it). Services filter place-bound data by it.
+     */
+    regionScope?: () => Promise<RegionScope>;
+  }
   interface FastifyContextConfig {
     /** POST that creates something: honour the `Idempotency-Key` header (DESIGN.md reliability rules). */
     idempotent?: boolean;
@@ -29,6 +36,13 @@ declare module 'fastify' {
      * `public` for routes anyone may call. Enforced by the identity module's access hook.
      */
     permission?: string;
+    /**
+     * 审计 what the access hook appends to the audit log for a signed-in caller: by default every
+     * state-changing request (admin action, data change) and no read; `'read'` also audits reads
+     * (personal data, exports); `'self'` when the module audits the action itself, in its own
+     * transaction; `false` never (device telemetry and other machine traffic at sensor rate).
+     */
+    audit?: 'read' | 'self' | false;
   }
 }
 

@@ -29,6 +29,7 @@ const AlarmsPage = lazy(() => import('../pages/AlarmsPage.tsx').then((m) => ({ d
 const EventsPage = lazy(() => import('../pages/EventsPage.tsx').then((m) => ({ default: m.EventsPage })));
 const DispatchPage = lazy(() => import('../pages/DispatchPage.tsx').then((m) => ({ default: m.DispatchPage })));
 const OneMapPage = lazy(() => import('../pages/OneMapPage.tsx').then((m) => ({ default: m.OneMapPage })));
+const CitizenPortalPage = lazy(() => import('../pages/CitizenPortalPage.tsx').then((m) => ({ default: m.CitizenPortalPage })));
 const BigScreenPage = lazy(() => import('../pages/BigScreenPage.tsx').then((m) => ({ default: m.BigScreenPage })));
 
 function PageFallback() {
@@ -73,6 +74,8 @@ function renderPage(page: NavPage) {
       return <OneMapPage />;
     case 'bigScreen':
       return <BigScreenPage />;
+    case 'citizenPortal':
+      return <CitizenPortalPage />;
     default:
       return <CapabilityPendingPage page={page} />;
   }

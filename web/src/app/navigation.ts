@@ -79,7 +79,8 @@ export const NAVIGATION: readonly (NavPage | NavGroup)[] = [
 export const PORTALS: readonly NavPage[] = [
   { ...page('signIn', '/console/login', ['B2'], true), standalone: true },
   { ...page('openPortal', '/open', ['A8']), standalone: true },
-  { ...page('citizenPortal', '/m', ['C8']), standalone: true },
+  // The citizen entrance of One Number (sign-in, registration, my account); services (C8) come later.
+  { ...page('citizenPortal', '/m', ['B1', 'B2', 'C8'], true), standalone: true },
 ];
 
 export function isGroup(entry: NavPage | NavGroup): entry is NavGroup {

@@ -9,6 +9,7 @@ export interface Account {
   login: string;
   displayName: string;
   assurance: 'L1' | 'L2' | 'L3';
+  acting?: { idNumber: string; name: string; role: 'legal_rep' | 'agent' } | null;
   totpEnabled: boolean;
   locked: boolean;
   status: string;
@@ -18,6 +19,13 @@ export interface Grant {
   role: string;
   scopeUnit: string;
   permissions: string[];
+}
+export interface MyApplication {
+  clientId: string;
+  name: string;
+  ownerUnit: string;
+  scopes: string[];
+  grantedAt: string | null;
 }
 export interface Me {
   account: Account;
@@ -141,5 +149,9 @@ export const identityApi = {
   registerClient: (body: ClientInput) => send<{ client: OidcClient; clientSecret: string | null }>('POST', '/clients', body),
   rotateClientSecret: (id: string) => send<{ client: OidcClient; clientSecret: string | null }>('POST', `/clients/${id}/secret`),
   setClientStatus: (id: string, status: 'active' | 'disabled') => send<OidcClient>('POST', `/clients/${id}/status`, { status }),
+  registerPerson: (body: { idNumber: string; name: string; password: string }) => send<Account>('POST', '/register/person', body),
+  registerLegal: (body: { uscc: string; actingIdNumber: string; actingName: string; actingRole: 'legal_rep' | 'agent'; password: string }) => send<Account>('POST', '/register/legal', body),
+  myApplications: (signal?: AbortSignal) => fetchJson<MyApplication[]>(`${base}/me/applications`, { signal }),
+  revokeApplication: (clientId: string) => send<{ ok: boolean }>('DELETE', `/me/applications/${encodeURIComponent(clientId)}`),
   verifyAudit: () => fetchJson<{ ok: boolean; entries: number; message?: string }>(`${base}/audit/verify`),
 };

@@ -55,9 +55,12 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
   const oidc = createOidc(identityCtx, { config: ctx.config, oidcStore });
   const clients = createClients(identityCtx, oidcStore);
   let initialCredentials: Array<{ login: string; role: string; oneTimePassword: string }> = [];
+  let purger: NodeJS.Timeout | undefined;
   const syncRegions = async () => {
     const top = await store.units(CITY_UNIT);
-    if (top.some((u) => u.kind === 'district')) return;
+    // Installs from before grids joined the org tree get them on the next start.
+    const hasGrids = (await ctx.db.query("SELECT 1 FROM identity_units WHERE kind = 'grid' LIMIT 1")).rows.length > 0;
+    if (top.some((u) => u.kind === 'district') && hasGrids) return;
     const r = await service.directory.syncRegions('system');
     if (r.units > 0) ctx.logger.info({ units: r.units }, 'org tree: city divisions added');
   };
@@ -84,11 +87,23 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
       await app.register(ssoRoutes(service, oidc, clients));
     },
     async start() {
+      // Expired provider state (codes, tokens, sessions) is never read again; drop it hourly.
+      purger = setInterval(() => {
+        oidcStore.purgeExpired().then(
+          (n) => n > 0 && ctx.logger.debug({ rows: n }, 'expired single sign-on state removed'),
+          (err: unknown) => ctx.logger.warn({ err }, 'removing expired single sign-on state failed'),
+        );
+      }, 3_600_000);
+      purger.unref();
       initialCredentials = await service.directory.bootstrap();
       for (const c of initialCredentials) {
         ctx.logger.warn({ login: c.login, role: c.role, oneTimePassword: c.oneTimePassword }, `first start: administrator ${c.login} (${c.role}) created; one-time password ${c.oneTimePassword} — change it at first sign-in`);
       }
       await syncRegions();
+    },
+    stop() {
+      clearInterval(purger);
+      return Promise.resolve();
     },
   };
 }

@@ -103,7 +103,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     const rateLimiter = await openRateLimiter(config);
     cleanups.push(() => rateLimiter.close());
-    const mqtt = createMqttEngine({ url: config.mqttUrl, port: config.mqttPort, host: config.mqttHost, clientId: `${config.namespace}-${config.nodeId}`, shareGroup: config.namespace, consumers: config.iotMqttConsumers, logger });
+    const mqtt = createMqttEngine({
+      url: config.mqttUrl,
+      port: config.mqttPort,
+      host: config.mqttHost,
+      clientId: `${config.namespace}-${config.nodeId}`,
+      shareGroup: config.namespace,
+      consumers: config.iotMqttConsumers,
+      dynsec: config.mqttDynsecUser && config.mqttDynsecPassword ? { username: config.mqttDynsecUser, password: config.mqttDynsecPassword } : undefined,
+      logger,
+    });
 
     const { modules, list } = createModules({ config, logger, clock, db, bus, relay, mqtt, rateLimiter });
     // Modules start before the broker so their MQTT consumers exist when a resumed session's backlog arrives.
@@ -116,6 +125,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     cleanups.push(() => mqtt.close());
 
     const metrics = createMetrics();
+    modules.iot.registerMetrics(metrics.registry);
     const http = await createHttpServer({ logger, db, metrics, rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, version: platformVersion, webDir: webDistDir });
     cleanups.push(() => http.close());
     // The access hook goes on the root server before any route: it authenticates and enforces `config.permission`.

@@ -14,6 +14,8 @@ const ConfigSchema = Type.Object({
   databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'DATABASE_URL: PostgreSQL instead of embedded PGlite' })),
   natsUrl: Type.Optional(Type.String({ pattern: '^(nats|tls)://', description: 'NATS_URL: NATS JetStream instead of the in-process bus' })),
   mqttUrl: Type.Optional(Type.String({ pattern: '^mqtts?://', description: 'MQTT_URL: external broker instead of the embedded one' })),
+  mqttDynsecUser: Type.Optional(Type.String({ minLength: 1, description: 'MQTT_DYNSEC_USER: with MQTT_URL (Mosquitto 2 with the dynamic security plugin), the dynsec administrator the platform uses to mirror device credentials and topic ACLs into the broker' })),
+  mqttDynsecPassword: Type.Optional(Type.String({ minLength: 1, description: 'MQTT_DYNSEC_PASSWORD: password of MQTT_DYNSEC_USER' })),
   mqttPort: Type.Integer({ minimum: 0, maximum: 65535, default: 1883, description: 'MQTT_PORT: embedded broker port' }),
   mqttHost: Type.String({ minLength: 1, default: '127.0.0.1', description: 'MQTT_HOST: embedded broker bind address' }),
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'REDIS_URL: shared rate limits across API nodes' })),
@@ -40,6 +42,8 @@ const envNames: Record<keyof Config, string> = {
   databaseUrl: 'DATABASE_URL',
   natsUrl: 'NATS_URL',
   mqttUrl: 'MQTT_URL',
+  mqttDynsecUser: 'MQTT_DYNSEC_USER',
+  mqttDynsecPassword: 'MQTT_DYNSEC_PASSWORD',
   mqttPort: 'MQTT_PORT',
   mqttHost: 'MQTT_HOST',
   redisUrl: 'REDIS_URL',
@@ -83,5 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new AppError('invalid', 'config_invalid', `invalid configuration: ${problems.join('; ')}`, { problems });
   }
   const config = withDefaults as Config;
+  if ((config.mqttDynsecUser === undefined) !== (config.mqttDynsecPassword === undefined) || (config.mqttDynsecUser !== undefined && !config.mqttUrl)) {
+    const problem = 'MQTT_DYNSEC_USER and MQTT_DYNSEC_PASSWORD go together, and only with MQTT_URL';
+    throw new AppError('invalid', 'config_invalid', `invalid configuration: ${problem}`, { problems: [problem] });
+  }
   return { ...config, dataDir: path.resolve(config.dataDir) };
 }

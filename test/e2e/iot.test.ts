@@ -1,7 +1,9 @@
 // The IoT console pages in headless Chromium against the real iot and city routes (a server with
 // just these modules, so no sign-in is needed): a device registered in the console shows its token
 // once; a reading pushed with that token over HTTP appears as the live value on the device page,
-// and the alarm it raises appears on the alarms page.
+// and the alarm it raises appears on the alarms page. A CSV file registers devices in bulk (a bad
+// row reported); the list is paged and filtered by the server; a device is edited, disabled and
+// deleted from the list; a rule is edited and deleted.
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -94,5 +96,73 @@ describe.skipIf(!hasChromium())('IoT console pages (skipped without Chromium)', 
     expect(await alarmRow.textContent()).toContain('水位超警戒 4 m');
     expect(await alarmRow.textContent()).toContain('height = 4.62 > 4');
     if (shots) await alarms.screenshot({ path: path.join(shots, 'iot-alarms.png') });
+  }, 300_000);
+
+  test('bulk-register from a CSV, page and filter on the server, edit, disable and delete a device', async () => {
+    const prefix = `bk${Math.random().toString(36).slice(2, 6)}`;
+    const ids = Array.from({ length: 12 }, (_, i) => `${prefix}-${String(i + 1).padStart(2, '0')}`);
+    const csv = [
+      'id,typeId,name,ownerDepartment,lon,lat,accessTier,parentId',
+      ...ids.map((d) => `${d},RainGauge,东昌府雨量站 ${d},聊城市气象局,115.98,36.45,general,`),
+      `${prefix}-bad,NoSuchType,坏行,聊城市气象局,115.98,36.45,general,`,
+    ].join('\n');
+    const page = await openPage('/console/devices');
+    await page.getByTestId('device-bulk').click();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'devices.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const summary = page.getByTestId('bulk-summary');
+    await summary.waitFor({ timeout: 30_000 });
+    expect(await summary.textContent()).toMatch(/12\D+1/);
+    expect(await page.getByTestId('bulk-errors').textContent()).toContain('NoSuchType');
+    await page.getByRole('dialog').getByRole('button', { name: '关 闭' }).click();
+
+    // The server filters and pages: 12 match, 10 on the first page, 2 on the second.
+    await page.getByTestId('device-search').locator('input').fill(prefix);
+    await page.getByTestId('device-search').locator('input').press('Enter');
+    const count = page.getByTestId('device-count');
+    await expect.poll(() => count.textContent(), { timeout: 30_000 }).toContain('设备 12 台');
+    const table = page.getByTestId('devices-table');
+    await expect.poll(() => table.locator('tbody tr.ant-table-row').count()).toBe(10);
+    await page.locator('.ant-pagination-item-2').click();
+    await expect.poll(() => table.locator('tbody tr.ant-table-row').count()).toBe(2);
+    await page.locator('.ant-pagination-item-1').click();
+
+    const target = ids[0] ?? '';
+    await page.getByTestId(`device-edit-${target}`).click();
+    const form = page.getByTestId('edit-device-form');
+    await form.getByLabel('名称').fill('东昌府雨量站（已迁址）');
+    await page.getByRole('dialog').getByRole('button', { name: /^保\s*存$/ }).click();
+    await expect.poll(() => table.locator('tr', { hasText: target }).textContent(), { timeout: 30_000 }).toContain('东昌府雨量站（已迁址）');
+
+    const confirm = () => page.locator('.ant-popconfirm:visible').getByRole('button', { name: /^确\s*定$/ }).click();
+    await page.getByTestId(`device-toggle-${target}`).click();
+    await confirm();
+    await expect.poll(() => table.locator('tr', { hasText: target }).textContent(), { timeout: 30_000 }).toContain('已停用');
+    expect((await iot.registry.get(target)).enabled).toBe(false);
+
+    await page.getByTestId(`device-delete-${target}`).click();
+    await confirm();
+    await expect.poll(() => count.textContent(), { timeout: 30_000 }).toContain('设备 11 台');
+    await expect(iot.registry.get(target)).rejects.toMatchObject({ code: 'device_not_found' });
+    if (shots) await page.screenshot({ path: path.join(shots, 'iot-devices.png') });
+  }, 300_000);
+
+  test('edit a rule and delete it from the console', async () => {
+    const rule = await iot.alarms.createRule({ name: `土壤过湿 ${id}`, typeId: 'SoilMoistureSensor', kind: 'threshold', attribute: 'soilMoistureVwc', operator: '>', threshold: 80, severity: 'minor', enabled: true });
+    const page = await openPage('/console/alarms');
+    await page.getByRole('tab', { name: '告警规则' }).click();
+    const table = page.getByTestId('rules-table');
+    const row = table.locator('tbody tr', { hasText: rule.name });
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByRole('button', { name: /^编\s*辑$/ }).click();
+    const form = page.getByTestId('rule-form');
+    await form.getByLabel('阈值').fill('85.5');
+    await page.getByRole('dialog').getByRole('button', { name: /^保\s*存$/ }).click();
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('soilMoistureVwc > 85.5');
+    expect((await iot.alarms.listRules()).find((r) => r.id === rule.id)?.threshold).toBe(85.5);
+
+    await row.getByRole('button', { name: /^删\s*除$/ }).click();
+    await page.locator('.ant-popconfirm:visible').getByRole('button', { name: /^确\s*定$/ }).click();
+    await expect.poll(() => table.locator('tbody tr', { hasText: rule.name }).count(), { timeout: 30_000 }).toBe(0);
+    expect((await iot.alarms.listRules()).some((r) => r.id === rule.id)).toBe(false);
   }, 300_000);
 });

@@ -82,6 +82,11 @@ for (const mode of modes) {
       c.end(true);
       expect(await readings(dev('wl-b'))).toBe(before);
       expect(platform.mqtt.stats().unauthorized).toBeGreaterThan(0);
+      // Kept for inspection: who claimed to be whom, from where, with what.
+      await expect.poll(async () => (await deadLetters(dev('wl-b'))).filter((d) => d.reason === 'topic_not_allowed').length).toBe(1);
+      const letter = (await deadLetters(dev('wl-b'))).find((d) => d.reason === 'topic_not_allowed');
+      expect(letter).toMatchObject({ source: 'mqtt', topic: `devices/${dev('wl-b')}/telemetry`, payload: '{"values":{"height":9}}', sourceAddress: expect.stringMatching(/127\.0\.0\.1/) as unknown });
+      expect(letter?.detail).toContain(dev('wl-a'));
     });
 
     it('keeps malformed payloads and unknown devices as dead letters, counted', async () => {
@@ -92,8 +97,8 @@ for (const mode of modes) {
       await c.publishAsync(topic, JSON.stringify({ values: { pm25: 3 } }), { qos: 1 });
       await c.publishAsync(topic, JSON.stringify({ values: { height: 1e9 } }), { qos: 1 });
       await c.endAsync();
-      const letters = await settled(() => deadLetters(dev('wl-b')), (l) => l.length === 4);
-      expect(letters.map((d) => d.reason).sort()).toEqual(['payload_invalid', 'payload_invalid', 'payload_invalid', 'payload_invalid']);
+      const letters = await settled(() => deadLetters(dev('wl-b')), (l) => l.filter((d) => d.reason === 'payload_invalid').length === 4);
+      expect(letters.filter((d) => d.reason !== 'topic_not_allowed').map((d) => d.reason).sort()).toEqual(['payload_invalid', 'payload_invalid', 'payload_invalid', 'payload_invalid']);
       expect(letters.map((d) => d.payload)).toContain('{"values": {"height": ');
       expect(letters.find((d) => d.payload.includes('pm25'))?.detail).toMatch(/pm25 is not one of the device type's/);
       expect(await readings(dev('wl-b'))).toBe(0);
@@ -179,13 +184,35 @@ describe('iot ingestion over HTTP push', () => {
     expect(n.rows[0]?.n).toBe(2);
   });
 
+  it('keeps refused pushes (no or wrong token, unknown device) as dead letters and counts them in /metrics', async () => {
+    const ghost = await fetch(`${platform.url}/api/iot/devices/wl-ghost/telemetry`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ values: { height: 7 } }),
+    });
+    expect(ghost.status).toBe(401);
+    const letters = (await platform.modules.iot.telemetry.deadLetters({ limit: 100 })).filter((d) => d.source === 'http');
+    const refused = letters.filter((d) => d.reason === 'device_token_invalid' || d.reason === 'device_unknown');
+    expect(refused.map((d) => [d.deviceId, d.reason]).sort()).toEqual([
+      ['wl-ghost', 'device_unknown'],
+      ['wl-http', 'device_token_invalid'],
+      ['wl-http', 'device_token_invalid'],
+    ]);
+    expect(refused.find((d) => d.deviceId === 'wl-ghost')).toMatchObject({ payload: '{"values":{"height":7}}', sourceAddress: expect.stringMatching(/127\.0\.0\.1/) as unknown });
+    // The token itself is never kept.
+    expect(JSON.stringify(letters)).not.toContain(token);
+    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    expect(metrics).toMatch(/citybrain_iot_dead_letters_total\{source="http",reason="device_token_invalid"\} 2\b/);
+    expect(metrics).toMatch(/citybrain_iot_dead_letters_total\{source="http",reason="device_unknown"\} 1\b/);
+  });
+
   it('answers 400 naming the field for a malformed push and keeps it as a dead letter', async () => {
     const res = await push({ values: { height: 'x' } }, `Bearer ${token}`);
     expect({ ...((await res.json()) as ProblemBody), status: res.status }).toMatchObject({ status: 400, code: 'payload_invalid', field: '/body/values/height' });
     const future = await push({ observedAt: '2099-01-01T00:00:00Z', values: { height: 1 } }, `Bearer ${token}`);
     expect({ ...((await future.json()) as ProblemBody), status: future.status }).toMatchObject({ status: 400, code: 'observed_at_out_of_range', field: '/body/observedAt' });
     const letters = await platform.modules.iot.telemetry.deadLetters({ limit: 100 });
-    expect(letters.filter((d) => d.source === 'http').map((d) => d.reason).sort()).toEqual(['observed_at_out_of_range', 'payload_invalid']);
+    expect(letters.filter((d) => d.source === 'http' && d.deviceId === 'wl-http' && d.reason !== 'device_token_invalid').map((d) => d.reason).sort()).toEqual(['observed_at_out_of_range', 'payload_invalid']);
   });
 });
 

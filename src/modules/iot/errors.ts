@@ -33,6 +33,8 @@ export const IOT_ERRORS = {
   device_disabled: 'forbidden',
   /** Ingestion has too many readings waiting to be stored: retry later. */
   ingest_overloaded: 'unavailable',
+  /** The external MQTT broker did not take a device's new credential (Mosquitto dynamic security): retry. */
+  broker_sync_failed: 'unavailable',
 } as const;
 
 export type IotErrorCode = keyof typeof IOT_ERRORS;

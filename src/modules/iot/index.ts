@@ -5,8 +5,11 @@
  * latest state. This file is the module's whole public surface.
  */
 import { fileURLToPath } from 'node:url';
+import { Counter, type Registry } from 'prom-client';
 import type { MigrationSource, ModuleContext, PlatformModule } from '../../platform/index.ts';
 import { alarmRoutes } from './alarm-routes.ts';
+import { createBrokerAccess } from './broker-access.ts';
+import { createDeadLetterSink } from './dead-letters.ts';
 import { createAlarmService, type AlarmService } from './alarms.ts';
 import { commandRoutes } from './command-routes.ts';
 import { COMMAND_ACK_TOPIC, createCommandService, type CommandService } from './commands.ts';
@@ -25,6 +28,8 @@ export const iotMigrations: MigrationSource = { module: 'iot', dir: fileURLToPat
 export interface IotOptions {
   /** Days of history kept; older daily partitions are dropped (default 400). */
   retentionDays?: number;
+  /** Days dead letters are kept (default 30). */
+  deadLetterRetentionDays?: number;
   writer?: Partial<WriterOptions>;
   /** How often devices are checked against offline rules (default 30 s). */
   offlineSweepMs?: number;
@@ -45,6 +50,10 @@ export interface IotModule extends PlatformModule {
   drain(): Promise<void>;
   /** Register the demo city's sensors and default rules; idempotent. */
   registerDemoSensors(): Promise<DemoRegistration>;
+  /** Add the module's counters (dead letters by reason, readings stored, overload refusals) to the Prometheus registry. */
+  registerMetrics(registry: Registry): void;
+  /** Run retention now: drop telemetry partitions and delete dead letters past their retention. */
+  maintain(): Promise<void>;
 }
 
 const MAINTENANCE_INTERVAL_MS = 3_600_000;
@@ -61,10 +70,14 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
     concurrency: ctx.db.engine === 'pglite' ? 1 : 3,
     ...options.writer,
   });
-  const ingestion = createIngestion({ registry, store, writer, clock: ctx.clock, logger, retentionDays });
+  const deadLetters = createDeadLetterSink({ store, clock: ctx.clock, logger });
+  const ingestion = createIngestion({ registry, deadLetters, writer, clock: ctx.clock, logger, retentionDays });
+  const deviceAccess = ctx.mqtt.deviceAccess;
+  const brokerAccess = deviceAccess ? createBrokerAccess({ access: deviceAccess, logger, devices: () => registry.states() }) : undefined;
+  registry.setAccessSync(brokerAccess);
   const telemetry = createTelemetryService({ registry, store, clock: ctx.clock, retentionDays });
   const alarms = createAlarmService({ db: ctx.db, clock: ctx.clock, registry });
-  const commands = createCommandService({ db: ctx.db, clock: ctx.clock, logger, mqtt: ctx.mqtt, registry, deadLetter: (d) => store.insertDeadLetter(d, ctx.clock.now()) });
+  const commands = createCommandService({ db: ctx.db, clock: ctx.clock, logger, mqtt: ctx.mqtt, registry, deadLetter: deadLetters.put });
   const ngsiLd = createNgsiLd({ db: ctx.db, clock: ctx.clock, logger, migrations: iotMigrations }, options.ngsiLd);
   let raisedOrCleared = false;
   writer.onBatch(
@@ -93,6 +106,8 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
       writer.forgetPartitions();
       logger.info({ dropped }, 'iot telemetry partitions past retention dropped');
     }
+    const deleted = await store.deleteDeadLettersBefore(new Date(ctx.clock.now().getTime() - (options.deadLetterRetentionDays ?? 30) * 86_400_000));
+    if (deleted > 0) logger.info({ deleted }, 'iot dead letters past retention deleted');
   };
 
   return {
@@ -111,6 +126,49 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
     ngsiLd,
     drain: () => writer.drain(),
     registerDemoSensors: () => registerDemoSensors({ registry, alarms }),
+    maintain,
+    registerMetrics(prom) {
+      new Counter({
+        name: 'citybrain_iot_dead_letters_total',
+        help: 'Device messages refused and kept as dead letters, by source (mqtt, http) and reason',
+        labelNames: ['source', 'reason'] as const,
+        registers: [prom],
+        collect() {
+          this.reset();
+          for (const [key, n] of deadLetters.counts().bySourceReason) {
+            const [source = '', reason = ''] = key.split('/');
+            this.inc({ source, reason }, n);
+          }
+        },
+      });
+      new Counter({
+        name: 'citybrain_iot_dead_letters_dropped_total',
+        help: 'Refused device messages counted but not kept because the dead-letter buffer was full',
+        registers: [prom],
+        collect() {
+          this.reset();
+          this.inc(deadLetters.counts().dropped);
+        },
+      });
+      new Counter({
+        name: 'citybrain_iot_readings_stored_total',
+        help: 'Readings stored by this node',
+        registers: [prom],
+        collect() {
+          this.reset();
+          this.inc(ingestion.stats().readings);
+        },
+      });
+      new Counter({
+        name: 'citybrain_iot_ingest_overloaded_total',
+        help: 'Device messages refused because too many readings were waiting to be stored (HTTP 503, QoS 1 not acknowledged, QoS 0 dead-lettered)',
+        registers: [prom],
+        collect() {
+          this.reset();
+          this.inc(ingestion.stats().overloaded);
+        },
+      });
+    },
     async start() {
       await maintain();
       timer = setInterval(() => void maintain().catch((err: unknown) => logger.error({ err }, 'iot partition maintenance failed')), MAINTENANCE_INTERVAL_MS);
@@ -122,7 +180,8 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
         );
       }, options.offlineSweepMs ?? 30_000);
       sweeper.unref();
-      ctx.mqtt.setAuthHooks(deviceAuthHooks(registry));
+      ctx.mqtt.setAuthHooks({ ...deviceAuthHooks(registry), onRefused: (r) => ingestion.refused(r) });
+      brokerAccess?.start();
       await ctx.mqtt.consume(TELEMETRY_TOPIC, (msg) => ingestion.handleMqtt(msg));
       await ctx.mqtt.consume(COMMAND_ACK_TOPIC, (msg) => commands.handleAck(msg));
       expirer = setInterval(() => void commands.expire().catch((err: unknown) => logger.error({ err }, 'iot command expiry failed')), 5_000);
@@ -132,7 +191,9 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
       clearInterval(timer);
       clearInterval(sweeper);
       clearInterval(expirer);
+      brokerAccess?.stop();
       await writer.drain();
+      await deadLetters.drain();
     },
   };
 }

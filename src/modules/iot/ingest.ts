@@ -1,17 +1,17 @@
 // 数据接入 ingestion: telemetry from MQTT (`devices/{id}/telemetry`) and HTTP push, validated,
 // stored through the group-commit writer; what is refused goes to the dead-letter store.
 import { isAppError, type Clock, type Logger } from '../../kernel/index.ts';
-import type { MqttMessage } from '../../platform/mqtt/index.ts';
+import type { MqttMessage, MqttRefusal } from '../../platform/mqtt/index.ts';
+import type { DeadLetterSink } from './dead-letters.ts';
 import { iotError } from './errors.ts';
 import type { DeviceAuth, DeviceRegistry } from './registry.ts';
 import type { IngestStats } from './schemas.ts';
-import type { DeadLetterInput, Reading, TelemetryStore } from './telemetry-store.ts';
+import type { Reading } from './telemetry-store.ts';
 import type { GroupCommitWriter } from './writer.ts';
 
 export const TELEMETRY_TOPIC = 'devices/+/telemetry';
 const topicShape = /^devices\/([A-Za-z0-9_-]{3,64})\/telemetry$/;
 const attributeShape = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-const MAX_PAYLOAD_KEPT = 4096;
 const FUTURE_SLACK_MS = 10 * 60_000;
 
 /**
@@ -50,29 +50,26 @@ export interface Ingestion {
   /** The MQTT consumer of `devices/+/telemetry`: resolves after the readings are committed. */
   handleMqtt(msg: MqttMessage): Promise<void>;
   /** HTTP push with the device token; resolves with the number of readings stored. */
-  handleHttp(deviceId: string, token: string | undefined, body: unknown): Promise<number>;
+  handleHttp(deviceId: string, token: string | undefined, body: unknown, sourceAddress?: string): Promise<number>;
+  /** A publish the MQTT engine refused (topic not allowed, QoS 0 shed under overload): kept as a dead letter. */
+  refused(refusal: MqttRefusal): void;
   stats(): IngestStats;
 }
 
 export function createIngestion(deps: {
   registry: DeviceRegistry;
-  store: TelemetryStore;
+  deadLetters: DeadLetterSink;
   writer: GroupCommitWriter;
   clock: Clock;
   logger: Logger;
   retentionDays: number;
 }): Ingestion {
-  const { registry, store, writer, clock } = deps;
-  const rejected: Record<string, number> = {};
+  const { registry, writer, clock } = deps;
   let stored = 0;
   let readings = 0;
   let overloaded = 0;
-
   /** Count and keep a refused message. A dead letter that cannot be written fails the message (not acked). */
-  async function deadLetter(d: DeadLetterInput): Promise<void> {
-    rejected[d.reason] = (rejected[d.reason] ?? 0) + 1;
-    await store.insertDeadLetter({ ...d, payload: d.payload.slice(0, MAX_PAYLOAD_KEPT) }, clock.now());
-  }
+  const deadLetter = deps.deadLetters.put;
 
   async function storeReadings(rows: Reading[]): Promise<void> {
     try {
@@ -90,7 +87,7 @@ export function createIngestion(deps: {
       const text = msg.payload.toString('utf8');
       const match = topicShape.exec(msg.topic);
       const deviceId = match?.[1] ?? null;
-      const base = { source: 'mqtt' as const, topic: msg.topic, deviceId, payload: text };
+      const base = { source: 'mqtt' as const, topic: msg.topic, deviceId, payload: text, sourceAddress: msg.remoteAddress ?? null };
       // Embedded broker: authorizePublish already tied the topic to the connection's device.
       if (!deviceId || (msg.principal !== undefined && msg.principal !== deviceId)) {
         return deadLetter({ ...base, reason: 'topic_invalid', detail: `topic must be devices/{your device id}/telemetry` });
@@ -106,23 +103,40 @@ export function createIngestion(deps: {
         const field = isAppError(err) && typeof err.details?.field === 'string' ? ` (${err.details.field})` : '';
         return deadLetter({ ...base, reason, detail: `${(err as Error).message}${field}` });
       }
-      await storeReadings(rows);
+      try {
+        await storeReadings(rows);
+      } catch (err) {
+        // QoS 1 is refused by not acknowledging it (the device resends); a QoS 0 message has no
+        // second chance, so the refusal is kept with its reason instead of vanishing.
+        if (msg.qos !== 0 || !isAppError(err) || err.code !== 'ingest_overloaded') throw err;
+        deps.deadLetters.offer({ ...base, reason: 'ingest_overloaded', detail: err.message });
+      }
     },
 
-    async handleHttp(deviceId, token, body) {
-      if (!token || !(await registry.verifyToken(deviceId, token))) {
+    async handleHttp(deviceId, token, body, sourceAddress) {
+      const keep = (reason: string, detail: string): Promise<void> =>
+        // The answer to the device does not wait on a full buffer: the refusal is counted either way.
+        deadLetter({ source: 'http', topic: null, deviceId, reason, detail, payload: safeJson(body), sourceAddress: sourceAddress ?? null }).catch(() => undefined);
+      const device = await registry.lookup(deviceId);
+      if (!device) {
+        await keep('device_unknown', `no device ${deviceId}`);
         throw iotError('device_token_invalid', 'missing or wrong device token (Authorization: Bearer <token>)', { field: '/headers/authorization' });
       }
-      const device = await registry.lookup(deviceId);
-      if (!device) throw iotError('device_token_invalid', 'missing or wrong device token', { field: '/headers/authorization' });
-      if (!device.enabled) throw iotError('device_disabled', `device ${deviceId} is disabled`, { field: '/params/id' });
+      if (!token || !(await registry.verifyToken(deviceId, token))) {
+        await keep('device_token_invalid', token ? 'wrong device token' : 'no device token (Authorization: Bearer <token>)');
+        throw iotError('device_token_invalid', 'missing or wrong device token (Authorization: Bearer <token>)', { field: '/headers/authorization' });
+      }
+      if (!device.enabled) {
+        await keep('device_disabled', `device ${deviceId} is disabled`);
+        throw iotError('device_disabled', `device ${deviceId} is disabled`, { field: '/params/id' });
+      }
       let rows: Reading[];
       try {
         rows = parseTelemetry(body, device, clock.now(), deps.retentionDays);
       } catch (err) {
         if (isAppError(err)) {
           const field = typeof err.details?.field === 'string' ? err.details.field : '/';
-          await deadLetter({ source: 'http', topic: null, deviceId, reason: err.code, detail: `${err.message} (${field})`, payload: JSON.stringify(body) });
+          await deadLetter({ source: 'http', topic: null, deviceId, reason: err.code, detail: `${err.message} (${field})`, payload: safeJson(body), sourceAddress: sourceAddress ?? null });
           throw iotError(err.code === 'observed_at_out_of_range' ? 'observed_at_out_of_range' : 'payload_invalid', err.message, { field: `/body${field === '/' ? '' : field}` });
         }
         throw err;
@@ -131,9 +145,36 @@ export function createIngestion(deps: {
       return rows.length;
     },
 
+    refused(r) {
+      const claimed = /^devices\/([^/]+)\//.exec(r.topic)?.[1] ?? null;
+      const who = r.principal ?? r.clientId ?? 'a device';
+      const detail = r.reason === 'unauthorized'
+        ? `${who} may not publish to ${r.topic}; disconnected`
+        : `QoS ${r.qos} message shed: ${r.reason.replace('_', ' ')}`;
+      deps.deadLetters.offer({
+        source: 'mqtt',
+        topic: r.topic,
+        deviceId: claimed,
+        reason: r.reason === 'unauthorized' ? 'topic_not_allowed' : `refused_${r.reason}`,
+        detail,
+        payload: r.payload.toString('utf8'),
+        sourceAddress: r.remoteAddress ?? null,
+      });
+    },
+
     stats() {
       const w = writer.stats();
-      return { stored, readings, rejected: { ...rejected }, overloaded, pendingReadings: w.pendingReadings, batches: w.batches };
+      const dl = deps.deadLetters.counts();
+      return { stored, readings, rejected: dl.byReason, overloaded, deadLettersDropped: dl.dropped, pendingReadings: w.pendingReadings, batches: w.batches };
     },
   };
+}
+
+/** The body as text for the dead-letter store; never throws (a circular or huge value is cut). */
+function safeJson(body: unknown): string {
+  try {
+    return (typeof body === 'string' ? body : JSON.stringify(body) ?? '').slice(0, 4096);
+  } catch {
+    return String(body).slice(0, 4096);
+  }
 }

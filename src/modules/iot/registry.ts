@@ -6,9 +6,11 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { Clock } from '../../kernel/index.ts';
 import type { Database } from '../../platform/db/index.ts';
+import type { DeviceAccessSync } from './broker-access.ts';
 import { iotError } from './errors.ts';
 import {
   DeviceInputSchema,
+  ONLINE_WINDOW_MS,
   type BulkRegisterBody,
   type BulkRegisterResult,
   type DeviceDetail,
@@ -49,12 +51,17 @@ export interface DeviceRegistry {
   lookup(id: string): Promise<DeviceAuth | undefined>;
   /** Whether `token` is the device's current credential (constant-time compare). */
   verifyToken(id: string, token: string): Promise<boolean>;
+  /** Every device's id and enabled flag, paged by id (broker reconciliation). */
+  states(): AsyncIterable<{ id: string; enabled: boolean }>;
+  /** Mirror credential changes into the external broker from now on (set by the module when configured). */
+  setAccessSync(sync: DeviceAccessSync | undefined): void;
 }
 
 export function createDeviceRegistry(deps: { db: Database; clock: Clock }): DeviceRegistry {
   const store = createDeviceStore(deps.db);
   const cache = new Map<string, { at: number; auth: DeviceAuth | undefined }>();
   let types: Map<string, DeviceType> | undefined;
+  let access: DeviceAccessSync | undefined;
 
   async function typeMap(): Promise<Map<string, DeviceType>> {
     types ??= new Map((await store.deviceTypes()).map((t) => [t.id, t]));
@@ -84,6 +91,15 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
     const ok = await store.insertDevice(deps.db, { ...input, parentId: input.parentId ?? null, tokenHash: hashToken(token), at: deps.clock.now() });
     if (!ok) throw iotError('device_exists', `device ${input.id} already exists`, { field: '/body/id' });
     cache.delete(input.id);
+    if (access) {
+      try {
+        await access.grant({ id: input.id, password: token, enabled: true });
+      } catch (err) {
+        // Without its broker account the device could never connect: undo, so a retry starts clean.
+        await store.deleteDevice(input.id);
+        throw err;
+      }
+    }
     return { device: (await mustGet(input.id)).device, token };
   }
 
@@ -137,7 +153,7 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
       return result;
     },
 
-    list: (query) => store.listDevices(query),
+    list: (query) => store.listDevices(query, new Date(deps.clock.now().getTime() - ONLINE_WINDOW_MS)),
     get: detail,
 
     async update(id, patch) {
@@ -153,6 +169,7 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
       }
       if (Object.keys(set).length > 0) await store.updateDevice(id, set, deps.clock.now());
       cache.delete(id);
+      if (patch.enabled !== undefined) await access?.setEnabled(id, patch.enabled);
       return detail(id);
     },
 
@@ -160,13 +177,16 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
       const token = newToken();
       if (!(await store.setToken(id, hashToken(token), deps.clock.now()))) throw iotError('device_not_found', `no device ${id}`, { field: '/params/id' });
       cache.delete(id);
-      return { device: (await mustGet(id)).device, token };
+      const { device } = await mustGet(id);
+      await access?.grant({ id, password: token, enabled: device.enabled });
+      return { device, token };
     },
 
     async remove(id) {
       if ((await store.childCount(id)) > 0) throw iotError('device_has_children', `device ${id} carries other devices; move or delete them first`, { field: '/params/id' });
       if (!(await store.deleteDevice(id))) throw iotError('device_not_found', `no device ${id}`, { field: '/params/id' });
       cache.delete(id);
+      await access?.remove(id);
     },
 
     async lookup(id) {
@@ -193,6 +213,12 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
     async verifyToken(id, token) {
       const auth = await this.lookup(id);
       return auth !== undefined && timingSafeEqual(auth.tokenHash, hashToken(token));
+    },
+
+    states: () => store.deviceStates(),
+
+    setAccessSync(sync) {
+      access = sync;
     },
   };
 }

@@ -1,6 +1,8 @@
 // HTTP routes of the IoT module, under /api/iot. One line per handler: the logic lives in the
 // registry, ingestion and telemetry services.
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { isAppError } from '../../kernel/index.ts';
 import type { HttpApp } from '../../platform/http/index.ts';
 import type { DemoRegistration } from './demo-sensors.ts';
 import type { Ingestion } from './ingest.ts';
@@ -31,6 +33,12 @@ const DeadLetterQuery = Type.Object({
   reason: Type.Optional(Type.String({ maxLength: 64 })),
 });
 const TelemetryHeaders = Type.Object({ authorization: Type.Optional(Type.String({ description: 'Bearer <device token>' })) });
+
+/** An overload refusal tells the device when to come back (RFC 9110 §10.2.3). */
+const retryLater = (reply: FastifyReply) => (err: unknown): never => {
+  if (isAppError(err) && err.code === 'ingest_overloaded') void reply.header('retry-after', '1');
+  throw err;
+};
 
 const bearer = (header: string | undefined): string | undefined => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 
@@ -99,7 +107,7 @@ export function iotRoutes(deps: { registry: DeviceRegistry; ingestion: Ingestion
           response: { 200: Type.Object({ stored: Type.Integer() }) },
         },
       },
-      async (request) => ({ stored: await ingestion.handleHttp(request.params.id, bearer(request.headers.authorization), request.body) }),
+      async (request, reply) => ({ stored: await ingestion.handleHttp(request.params.id, bearer(request.headers.authorization), request.body, request.ip).catch(retryLater(reply)) }),
     );
     app.get(
       '/devices/:id/history',

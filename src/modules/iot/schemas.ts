@@ -100,7 +100,14 @@ export const DeviceListQuerySchema = Type.Object({
 });
 export type DeviceListQuery = Static<typeof DeviceListQuerySchema>;
 
-export const DeviceListSchema = Type.Object({ total: Type.Integer({ minimum: 0 }), devices: Type.Array(DeviceSchema) });
+/** A device is online while its last reading is younger than this. */
+export const ONLINE_WINDOW_MS = 15 * 60_000;
+
+export const DeviceListSchema = Type.Object({
+  total: Type.Integer({ minimum: 0, description: 'devices matching the filters' }),
+  online: Type.Integer({ minimum: 0, description: 'of those, devices with a reading in the last 15 minutes' }),
+  devices: Type.Array(DeviceSchema, { description: 'the requested page, ordered by id' }),
+});
 export type DeviceList = Static<typeof DeviceListSchema>;
 
 export const BulkRegisterBodySchema = Type.Object(
@@ -160,10 +167,11 @@ export const DeadLetterSchema = Type.Object({
   receivedAt: Type.String({ format: 'date-time' }),
   source: Type.Union([Type.Literal('mqtt'), Type.Literal('http')]),
   topic: Type.Union([Type.String(), Type.Null()]),
-  deviceId: Type.Union([Type.String(), Type.Null()]),
+  deviceId: Type.Union([Type.String(), Type.Null()], { description: 'the device the message claimed to come from' }),
   reason: Type.String(),
   detail: Type.String(),
-  payload: Type.String(),
+  payload: Type.String({ description: 'the payload, cut at 4 KiB' }),
+  sourceAddress: Type.Union([Type.String(), Type.Null()], { description: 'network address of the sender, when known' }),
 });
 export type DeadLetter = Static<typeof DeadLetterSchema>;
 
@@ -172,6 +180,7 @@ export const IngestStatsSchema = Type.Object({
   readings: Type.Integer({ description: 'readings stored since start' }),
   rejected: Type.Record(Type.String(), Type.Integer(), { description: 'messages rejected since start, by reason' }),
   overloaded: Type.Integer({ description: 'messages refused because too many were waiting' }),
+  deadLettersDropped: Type.Integer({ description: 'refused messages not kept because the dead-letter buffer was full (counted only)' }),
   pendingReadings: Type.Integer(),
   batches: Type.Integer(),
 });

@@ -104,19 +104,24 @@ export function createDeviceStore(db: Database) {
       return r ? { device: toDevice(r), tokenHash: Buffer.from(r.token_hash) } : undefined;
     },
 
-    async listDevices(query: DeviceListQuery): Promise<{ total: number; devices: Device[] }> {
+    async listDevices(query: DeviceListQuery, onlineSince: Date): Promise<{ total: number; online: number; devices: Device[] }> {
       const where: string[] = [];
       const params: unknown[] = [];
       if (query.typeId) where.push(`d.type_id = $${params.push(query.typeId)}`);
       if (query.ownerDepartment) where.push(`d.owner_department = $${params.push(query.ownerDepartment)}`);
       if (query.q) where.push(`(d.id ILIKE $${params.push(`%${query.q.replace(/[\\%_]/g, '\\$&')}%`)} OR d.name ILIKE $${params.length})`);
       const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
-      const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM iot_devices d${clause}`, params);
+      const total = await db.query<{ n: number; online: number }>(
+        `SELECT count(*)::int AS n,
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM iot_latest l WHERE l.device_id = d.id AND l.received_at > $${params.length + 1}))::int AS online
+         FROM iot_devices d${clause}`,
+        [...params, onlineSince.toISOString()],
+      );
       const { rows } = await db.query<DeviceRow>(
         `${DEVICE_SELECT}${clause} ORDER BY d.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, query.limit, query.offset],
       );
-      return { total: total.rows[0]?.n ?? 0, devices: rows.map(toDevice) };
+      return { total: total.rows[0]?.n ?? 0, online: total.rows[0]?.online ?? 0, devices: rows.map(toDevice) };
     },
 
     async updateDevice(id: string, set: Record<string, unknown>, at: Date): Promise<boolean> {
@@ -132,6 +137,18 @@ export function createDeviceStore(db: Database) {
     async setToken(id: string, tokenHash: Buffer, at: Date): Promise<boolean> {
       const r = await db.query('UPDATE iot_devices SET token_hash = $2, token_rotated_at = $3, updated_at = $3 WHERE id = $1', [id, tokenHash, at.toISOString()]);
       return r.rowCount === 1;
+    },
+
+    /** Every device's id and enabled flag, in pages of `pageSize` ordered by id. */
+    async *deviceStates(pageSize = 5_000): AsyncIterable<{ id: string; enabled: boolean }> {
+      let after = '';
+      for (;;) {
+        const { rows } = await db.query<{ id: string; enabled: boolean }>('SELECT id, enabled FROM iot_devices WHERE id > $1 ORDER BY id LIMIT $2', [after, pageSize]);
+        yield* rows;
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < pageSize) return;
+        after = last.id;
+      }
     },
 
     async childCount(id: string): Promise<number> {

@@ -18,6 +18,8 @@ export interface DeadLetterInput {
   reason: string;
   detail: string;
   payload: string;
+  /** The sender's network address, when known. */
+  sourceAddress?: string | null | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -115,19 +117,38 @@ export function createTelemetryStore(db: Database) {
     },
 
     async insertDeadLetter(d: DeadLetterInput, at: Date): Promise<void> {
-      await db.query(
-        'INSERT INTO iot_dead_letters (received_at, source, topic, device_id, reason, detail, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [at.toISOString(), d.source, d.topic, d.deviceId, d.reason, d.detail, d.payload],
-      );
+      await this.insertDeadLetters([{ ...d, at }]);
+    },
+
+    /** Insert several dead letters in one statement. */
+    async insertDeadLetters(rows: ReadonlyArray<DeadLetterInput & { at: Date }>): Promise<void> {
+      if (rows.length === 0) return;
+      const params: unknown[] = [];
+      const values = rows.map((d) => {
+        const base = params.length;
+        params.push(d.at.toISOString(), d.source, d.topic, d.deviceId, d.reason, d.detail, d.payload, d.sourceAddress ?? null);
+        return `(${Array.from({ length: 8 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      });
+      await db.query(`INSERT INTO iot_dead_letters (received_at, source, topic, device_id, reason, detail, payload, source_address) VALUES ${values.join(', ')}`, params);
+    },
+
+    /** Delete dead letters received before `cutoff` (retention), in slices so no statement runs long. */
+    async deleteDeadLettersBefore(cutoff: Date): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const r = await db.query('DELETE FROM iot_dead_letters WHERE id IN (SELECT id FROM iot_dead_letters WHERE received_at < $1 LIMIT 10000)', [cutoff.toISOString()]);
+        total += r.rowCount;
+        if (r.rowCount < 10_000) return total;
+      }
     },
 
     async deadLetters(limit: number, reason: string | undefined): Promise<DeadLetter[]> {
-      const { rows } = await db.query<{ id: string | number; received_at: string; source: 'mqtt' | 'http'; topic: string | null; device_id: string | null; reason: string; detail: string; payload: string }>(
-        `SELECT id, ${iso('received_at')}, source, topic, device_id, reason, detail, payload FROM iot_dead_letters
+      const { rows } = await db.query<{ id: string | number; received_at: string; source: 'mqtt' | 'http'; topic: string | null; device_id: string | null; reason: string; detail: string; payload: string; source_address: string | null }>(
+        `SELECT id, ${iso('received_at')}, source, topic, device_id, reason, detail, payload, source_address FROM iot_dead_letters
          ${reason ? 'WHERE reason = $2' : ''} ORDER BY id DESC LIMIT $1`,
         reason ? [limit, reason] : [limit],
       );
-      return rows.map((r) => ({ id: Number(r.id), receivedAt: r.received_at, source: r.source, topic: r.topic, deviceId: r.device_id, reason: r.reason, detail: r.detail, payload: r.payload }));
+      return rows.map((r) => ({ id: Number(r.id), receivedAt: r.received_at, source: r.source, topic: r.topic, deviceId: r.device_id, reason: r.reason, detail: r.detail, payload: r.payload, sourceAddress: r.source_address }));
     },
   };
 }

@@ -4,7 +4,7 @@ import { Aedes, type AuthenticateError, type Client, type PublishPacket } from '
 import { Dispatcher, InOrder, type Settled } from './dispatch.ts';
 import { mqttError } from './errors.ts';
 import { limitPacketSize } from './frame-limit.ts';
-import type { MqttAuthHooks, MqttAuthorize, MqttEngine, MqttEngineOptions, MqttLimits, MqttMessage } from './types.ts';
+import type { MqttAuthHooks, MqttAuthorize, MqttEngine, MqttEngineOptions, MqttLimits, MqttMessage, MqttRefusal } from './types.ts';
 
 type AuthorizePublishCallback = (error?: Error | null) => void;
 
@@ -54,9 +54,35 @@ export function createEmbeddedEngine(opts: MqttEngineOptions, limits: MqttLimits
     callback(new Error(reason));
   }
 
-  function refuse(client: Client, reason: string, topic: string, callback: AuthorizePublishCallback): void {
+  const remote = (client: Client): { remoteAddress?: string } => {
+    const address = (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress;
+    return address === undefined ? {} : { remoteAddress: address };
+  };
+
+  /** Tell the owner of the hooks (dead-letter store) about a refused publish; never lets it break the packet loop. */
+  function report(client: Client, packet: PublishPacket, reason: MqttRefusal['reason']): void {
+    const hook = hooks.onRefused;
+    if (!hook) return;
+    const principal = principals.get(client);
+    try {
+      hook({
+        reason,
+        topic: packet.topic,
+        payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+        qos: packet.qos,
+        clientId: client.id,
+        ...(principal === undefined ? {} : { principal }),
+        ...remote(client),
+      });
+    } catch (err) {
+      log.error({ err }, 'mqtt onRefused hook threw');
+    }
+  }
+
+  function refuse(client: Client, packet: PublishPacket, reason: 'queue_full' | 'client_limit' | 'shutting_down', callback: AuthorizePublishCallback): void {
     counters.refused++;
-    dispatcher.warn(`refused_${reason}`, { clientId: client.id, topic, refused: counters.refused }, `mqtt QoS 0 message refused: ${reason}`);
+    dispatcher.warn(`refused_${reason}`, { clientId: client.id, topic: packet.topic, refused: counters.refused }, `mqtt QoS 0 message refused: ${reason}`);
+    report(client, packet, reason);
     callback(null);
   }
 
@@ -68,17 +94,18 @@ export function createEmbeddedEngine(opts: MqttEngineOptions, limits: MqttLimits
     if (hooks.authorizePublish && !allowed(hooks.authorizePublish, principal, packet.topic)) {
       counters.unauthorized++;
       dispatcher.warn('unauthorized', { clientId: client.id, principal, topic: packet.topic }, 'mqtt publish not authorized; device disconnected');
+      report(client, packet, 'unauthorized');
       return callback(new Error('publish not authorized'));
     }
     const handlers = dispatcher.match(packet.topic);
     if (handlers.length === 0) return callback(null);
     counters.received++;
 
-    if (closing) return packet.qos === 0 ? refuse(client, 'shutting_down', packet.topic, callback) : drop(client, 'shutting_down', callback);
+    if (closing) return packet.qos === 0 ? refuse(client, packet, 'shutting_down', callback) : drop(client, 'shutting_down', callback);
     let order = pending.get(client);
     if (!order) pending.set(client, (order = new InOrder()));
     if (order.size >= limits.maxPendingPerClient) {
-      return packet.qos === 0 ? refuse(client, 'client_limit', packet.topic, callback) : drop(client, 'client_pending_limit', callback);
+      return packet.qos === 0 ? refuse(client, packet, 'client_limit', callback) : drop(client, 'client_pending_limit', callback);
     }
 
     const msg: MqttMessage = {
@@ -88,12 +115,13 @@ export function createEmbeddedEngine(opts: MqttEngineOptions, limits: MqttLimits
       dup: packet.dup,
       clientId: client.id,
       principal,
+      ...remote(client),
     };
     const complete = order.reserve();
     const settled: Settled = (error) => complete(() => (packet.qos === 0 ? callback(null) : callback(error)));
     if (!dispatcher.dispatch(msg, handlers, settled)) {
       complete(() => undefined);
-      return packet.qos === 0 ? refuse(client, 'queue_full', packet.topic, callback) : drop(client, 'queue_full', callback);
+      return packet.qos === 0 ? refuse(client, packet, 'queue_full', callback) : drop(client, 'queue_full', callback);
     }
   }
 
@@ -207,6 +235,8 @@ export function createEmbeddedEngine(opts: MqttEngineOptions, limits: MqttLimits
     setAuthHooks(next) {
       Object.assign(hooks, next);
     },
+
+    deviceAccess: undefined,
 
     stats() {
       return { mode: 'embedded', clients: broker?.connectedClients ?? 0, ...counters, inFlight: dispatcher.inFlight, queued: dispatcher.queued };

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { connect, type IPublishPacket, type IStream, type MqttClient } from 'mqtt';
 import { Dispatcher, InOrder } from './dispatch.ts';
+import { createDynsecAccess } from './dynsec.ts';
 import { mqttError } from './errors.ts';
-import type { MqttEngine, MqttEngineOptions, MqttLimits, MqttMessage } from './types.ts';
+import type { MqttAuthHooks, MqttEngine, MqttEngineOptions, MqttLimits, MqttMessage } from './types.ts';
 
 /**
  * mqtt.js runs `handleMessage` one message at a time and sends the PUBACK when its callback is
@@ -37,6 +38,10 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
   const consumers = Math.max(1, opts.consumers ?? 1);
   /** The consumer sessions; the first also publishes. */
   let clients: MqttClient[] = [];
+  let onRefused: MqttAuthHooks['onRefused'];
+  const dynsec = opts.dynsec
+    ? createDynsecAccess(url, { ...opts.dynsec, clientId: `${clientId}-dynsec`, logger: opts.logger, timeoutMs: limits.connectTimeoutMs })
+    : undefined;
   let closing = false;
   let closed: Promise<void> | undefined;
 
@@ -118,6 +123,11 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
       if (handlers.length > 0 && (closing || !dispatcher.dispatch(msg, handlers, () => undefined))) {
         counters.refused++;
         dispatcher.warn('refused_qos0', { topic: packet.topic, refused: counters.refused }, closing ? 'mqtt QoS 0 message refused: shutting down' : 'mqtt QoS 0 message refused: handler queue full');
+        try {
+          onRefused?.({ reason: closing ? 'shutting_down' : 'queue_full', topic: msg.topic, payload: msg.payload, qos: 0 });
+        } catch (err) {
+          log.error({ err }, 'mqtt onRefused hook threw');
+        }
       }
       return callback();
     }
@@ -152,10 +162,12 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
 
     async start() {
       if (clients.length > 0) return;
+      await dynsec?.start();
       const opened = await Promise.allSettled(Array.from({ length: consumers }, (_, i) => openSession(i)));
       const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) {
         await Promise.all(opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value.endAsync(true)] : [])));
+        await dynsec?.close();
         throw mqttError('mqtt_connect_failed', `cannot connect to MQTT broker ${url}`, failed.reason);
       }
       clients = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -177,11 +189,14 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
       counters.published++;
     },
 
-    // The external broker authenticates devices and enforces topic ACLs (e.g. Mosquitto's
-    // password file and acl_file with `pattern write devices/%u/telemetry`).
-    setAuthHooks() {
-      return undefined;
+    // The external broker authenticates devices and enforces topic ACLs (Mosquitto's dynamic
+    // security, kept by `deviceAccess`, or a hand-kept password file and acl_file); only the
+    // refusal report applies here.
+    setAuthHooks(hooks) {
+      if (hooks.onRefused) onRefused = hooks.onRefused;
     },
+
+    deviceAccess: dynsec,
 
     stats() {
       return { mode: 'external', clients: clients.filter((c) => c.connected).length, ...counters, inFlight: dispatcher.inFlight, queued: dispatcher.queued };
@@ -190,6 +205,7 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
     close() {
       closed ??= (async () => {
         closing = true;
+        await dynsec?.close();
         if (clients.length === 0) return;
         // The subscriptions stay in the session: while this node is away the broker queues its share
         // of the messages (up to its own limits) instead of dropping them when no node is subscribed.

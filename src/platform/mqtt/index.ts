@@ -12,12 +12,16 @@ export type {
   MqttAuthHooks,
   MqttAuthenticate,
   MqttAuthorize,
+  MqttDeviceAccess,
+  MqttDeviceGrant,
+  MqttDeviceReconcileResult,
   MqttEngine,
   MqttEngineOptions,
   MqttHandler,
   MqttLimits,
   MqttMessage,
   MqttMode,
+  MqttRefusal,
   MqttStats,
 } from './types.ts';
 export type { MqttErrorCode } from './errors.ts';

@@ -11,6 +11,8 @@ export type MqttMessage = {
   clientId?: string;
   /** Principal returned by `authenticate` for the publishing device; embedded mode only. */
   principal?: string;
+  /** Network address of the publishing device; embedded mode only. */
+  remoteAddress?: string;
 };
 
 /** Stores a message; resolves only once it is durably stored. A rejection means "not stored". */
@@ -98,9 +100,43 @@ export interface MqttEngine {
    * enforces topic ACLs itself, so these hooks are kept but never called.
    */
   setAuthHooks(hooks: MqttAuthHooks): void;
+  /**
+   * External broker with Mosquitto's dynamic security plugin (`dynsec` option): mirrors each
+   * device's credential and topic ACL into the broker. Undefined in embedded mode (the auth hooks
+   * do that job) and when no dynsec administrator is configured.
+   */
+  readonly deviceAccess: MqttDeviceAccess | undefined;
   stats(): MqttStats;
   /** Stop taking messages, wait for running handlers (up to `closeTimeoutMs`), then close. */
   close(): Promise<void>;
+}
+
+/** A device's broker account: user name = device id; `password` (its token) only when it changes. */
+export type MqttDeviceGrant = { id: string; password?: string; enabled: boolean };
+
+export type MqttDeviceReconcileResult = {
+  /** Devices in the registry. */
+  devices: number;
+  /** Broker accounts created for devices the broker did not know. */
+  created: number;
+  /** Devices whose broker account has no password yet (the token is kept only hashed): rotate their token. */
+  withoutCredential: string[];
+  /** Accounts enabled or disabled to match the registry. */
+  enabledChanged: number;
+  /** Broker accounts of devices no longer in the registry, deleted. */
+  removed: number;
+};
+
+/** Device accounts and topic ACLs kept in the external broker (Mosquitto dynamic security). */
+export interface MqttDeviceAccess {
+  /** Create or update the device's account and ACL; sets the password when given. Resolves once the broker applied it. */
+  put(grant: MqttDeviceGrant): Promise<void>;
+  /** Enable or disable the account; the broker disconnects a disabled device. */
+  setEnabled(id: string, enabled: boolean): Promise<void>;
+  /** Delete the account and its ACL; the broker disconnects the device. */
+  remove(id: string): Promise<void>;
+  /** Make the broker's device accounts match `devices` (the registry): create missing, fix enabled, delete extra. */
+  reconcile(devices: AsyncIterable<{ id: string; enabled: boolean }>): Promise<MqttDeviceReconcileResult>;
 }
 
 /** The embedded broker's device checks: CONNECT credentials, PUBLISH and SUBSCRIBE topics. */
@@ -108,6 +144,22 @@ export type MqttAuthHooks = {
   authenticate?: MqttAuthenticate;
   authorizePublish?: MqttAuthorize;
   authorizeSubscribe?: MqttAuthorize;
+  /** Told of every publish the engine refused (unauthorized topic, QoS 0 shed under overload); must not throw or block. */
+  onRefused?: (refusal: MqttRefusal) => void;
+};
+
+/** A device publish the engine did not hand to a handler, and why. */
+export type MqttRefusal = {
+  /** `unauthorized`: a topic the device may not publish to (embedded); the others: a QoS 0 message shed by a bound. */
+  reason: 'unauthorized' | 'queue_full' | 'client_limit' | 'shutting_down';
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  clientId?: string;
+  /** The device the connection authenticated as (embedded). */
+  principal?: string;
+  /** The device's network address (embedded). */
+  remoteAddress?: string;
 };
 
 export type MqttEngineOptions = {
@@ -126,6 +178,8 @@ export type MqttEngineOptions = {
   sessionExpirySeconds?: number;
   logger: Logger;
   limits?: Partial<MqttLimits>;
+  /** External: a Mosquitto dynamic security administrator; when set the engine mirrors device accounts (see `deviceAccess`). */
+  dynsec?: { username: string; password: string } | undefined;
   /** Embedded: called on CONNECT; without it every client is accepted and its principal is its client id. */
   authenticate?: MqttAuthenticate;
   /** Embedded: called for every device PUBLISH; `false` disconnects the device. */

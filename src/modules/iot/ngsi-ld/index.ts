@@ -18,6 +18,8 @@ export interface NgsiLdOptions {
   deviceSyncMs?: number;
   /** Delays between notification attempts. */
   retryDelaysMs?: readonly number[];
+  /** Notifications waiting per subscription before they are coalesced into one with each entity's newest state (default 100). */
+  maxQueuedNotifications?: number;
 }
 
 export interface NgsiLdModule extends PlatformModule {
@@ -34,7 +36,7 @@ export function createNgsiLd(deps: { db: Database; clock: Clock; logger: Logger;
   const logger = deps.logger.child({ module: 'ngsi-ld' });
   const store = createEntityStore(deps.db);
   const entities = createEntityService({ db: deps.db, store, clock: deps.clock });
-  const subscriptions = createSubscriptions({ db: deps.db, store, clock: deps.clock, logger, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}) });
+  const subscriptions = createSubscriptions({ db: deps.db, store, clock: deps.clock, logger, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}), ...(options.maxQueuedNotifications ? { maxQueuedNotifications: options.maxQueuedNotifications } : {}) });
   entities.onChange((changes) => subscriptions.changed(changes));
   const devices = createDeviceMirror({ db: deps.db, clock: deps.clock, logger, emit: (changes) => entities.emit(changes) });
   const temporal = createTemporal({ db: deps.db });

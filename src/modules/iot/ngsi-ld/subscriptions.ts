@@ -1,6 +1,9 @@
 // Subscriptions (订阅) and HTTP notifications: a change to an entity (API write or a device reading)
 // is matched against the active subscriptions (entities, watchedAttributes, q, geoQ) and the
 // entity is POSTed to the endpoint, with retries and backoff; the outcome is kept on the subscription.
+// Each subscription's deliveries wait in a bounded queue: when a slow endpoint lets it fill up, the
+// waiting notifications are coalesced into one with the newest state of each entity, so memory
+// stays bounded whatever the rate of changes, and the merge is recorded in the notification status.
 import { randomUUID } from 'node:crypto';
 import type { Clock, Logger } from '../../../kernel/index.ts';
 import type { Database } from '../../../platform/db/index.ts';
@@ -43,13 +46,28 @@ interface SubscriptionRow {
   last_success: string | null;
   last_failure: string | null;
   last_failure_reason: string | null;
+  times_coalesced: number;
+  last_coalesced: string | null;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const COLUMNS = `id, body, context, is_active, ${iso('expires_at')}, throttling, times_sent, times_failed, ${iso('last_notification')}, ${iso('last_success')}, ${iso('last_failure')}, last_failure_reason`;
+const COLUMNS = `id, body, context, is_active, ${iso('expires_at')}, throttling, times_sent, times_failed, ${iso('last_notification')}, ${iso('last_success')}, ${iso('last_failure')}, last_failure_reason, times_coalesced, ${iso('last_coalesced')}`;
 
 /** Delays between delivery attempts (then the notification is given up and recorded as failed). */
 export const RETRY_DELAYS_MS = [250, 1_000, 4_000];
+/** Notifications waiting per subscription before they are coalesced. */
+export const MAX_QUEUED_NOTIFICATIONS = 100;
+/** Entities per notification at most; a coalesced backlog larger than this goes out in several. */
+const MAX_ENTITIES_PER_NOTIFICATION = 1_000;
+
+/** One subscription's deliveries: entity ids only, read at delivery time, so a notification carries the newest state. */
+interface DeliveryQueue {
+  row: SubscriptionRow;
+  jobs: Array<Set<string>>;
+  running: Promise<void> | undefined;
+  /** Notifications merged away since the last status write. */
+  coalesced: number;
+}
 
 function parseSubscription(body: unknown, ctx: LdContext, partial: boolean): { sub: Partial<StoredSubscription>; isActive?: boolean; expiresAt?: string | null; throttling?: number } {
   if (!isObject(body)) throw ngsiError('BadRequestData', 'a subscription is a JSON object', '/body');
@@ -139,14 +157,15 @@ function parseSubscription(body: unknown, ctx: LdContext, partial: boolean): { s
   return out;
 }
 
-export function createSubscriptions(deps: { db: Database; store: EntityStore; clock: Clock; logger: Logger; retryDelaysMs?: readonly number[] }) {
+export function createSubscriptions(deps: { db: Database; store: EntityStore; clock: Clock; logger: Logger; retryDelaysMs?: readonly number[]; maxQueuedNotifications?: number }) {
   const { db, store, clock, logger } = deps;
   const delays = deps.retryDelaysMs ?? RETRY_DELAYS_MS;
+  const maxQueued = Math.max(1, deps.maxQueuedNotifications ?? MAX_QUEUED_NOTIFICATIONS);
   let cache: { at: number; rows: SubscriptionRow[] } | undefined;
   const inflight = new Set<Promise<void>>();
   /** Per subscription: entities waiting for the throttling window to end. */
   const deferred = new Map<string, { ids: Set<string>; timer: NodeJS.Timeout }>();
-  const chains = new Map<string, Promise<void>>();
+  const queues = new Map<string, DeliveryQueue>();
   let stopped = false;
 
   async function active(): Promise<SubscriptionRow[]> {
@@ -185,6 +204,10 @@ export function createSubscriptions(deps: { db: Database; store: EntityStore; cl
         ...(r.last_success ? { lastSuccess: r.last_success } : {}),
         ...(r.last_failure ? { lastFailure: r.last_failure } : {}),
         ...(r.last_failure_reason ? { lastFailureReason: r.last_failure_reason } : {}),
+        // Not in ETSI GS CIM 009: notifications merged because the endpoint fell behind, and the backlog now.
+        timesCoalesced: r.times_coalesced,
+        ...(r.last_coalesced ? { lastCoalesced: r.last_coalesced } : {}),
+        queued: queues.get(r.id)?.jobs.length ?? 0,
       },
       ...(r.expires_at ? { expiresAt: r.expires_at } : {}),
       ...(r.throttling > 0 ? { throttling: r.throttling } : {}),
@@ -196,7 +219,7 @@ export function createSubscriptions(deps: { db: Database; store: EntityStore; cl
   const selects = (sel: EntitySelector, e: StoredEntity): boolean =>
     sel.type === e.type && (sel.id === undefined || sel.id === e.id) && (sel.idPattern === undefined || new RegExp(sel.idPattern).test(e.id));
 
-  async function deliver(r: SubscriptionRow, entities: StoredEntity[]): Promise<void> {
+  async function deliver(r: SubscriptionRow, entities: StoredEntity[], coalesced: number): Promise<void> {
     const ctx = resolveContext(r.context ?? undefined);
     const b = r.body;
     const pick = b.notification.attributes ? new Set(b.notification.attributes) : undefined;
@@ -228,28 +251,61 @@ export function createSubscriptions(deps: { db: Database; store: EntityStore; cl
       }
     }
     const at = clock.now().toISOString();
+    const merged = 'times_coalesced = times_coalesced + $3, last_coalesced = CASE WHEN $3 > 0 THEN $2::timestamptz ELSE last_coalesced END';
     await db.query(
       failure === ''
-        ? 'UPDATE ngsi_subscriptions SET times_sent = times_sent + 1, last_notification = $2, last_success = $2 WHERE id = $1'
-        : 'UPDATE ngsi_subscriptions SET times_sent = times_sent + 1, times_failed = times_failed + 1, last_notification = $2, last_failure = $2, last_failure_reason = $3 WHERE id = $1',
-      failure === '' ? [r.id, at] : [r.id, at, failure.slice(0, 500)],
+        ? `UPDATE ngsi_subscriptions SET times_sent = times_sent + 1, last_notification = $2, last_success = $2, ${merged} WHERE id = $1`
+        : `UPDATE ngsi_subscriptions SET times_sent = times_sent + 1, times_failed = times_failed + 1, last_notification = $2, last_failure = $2, last_failure_reason = $4, ${merged} WHERE id = $1`,
+      failure === '' ? [r.id, at, coalesced] : [r.id, at, coalesced, failure.slice(0, 500)],
     );
     if (failure !== '') logger.warn({ subscription: r.id, endpoint: b.notification.endpoint.uri, failure }, 'ngsi-ld notification failed');
     cache = undefined;
   }
 
-  /** Queue a delivery after the subscription's previous one (notifications stay in order). */
+  /**
+   * Queue a delivery after the subscription's previous ones (notifications stay in order). A full
+   * queue is coalesced into one delivery of every entity it named: ids are read when delivered, so
+   * that one notification carries each entity's newest state and nothing is lost but repetition.
+   */
   function enqueue(r: SubscriptionRow, ids: readonly string[]): void {
-    const run = async (): Promise<void> => {
-      const entities = await store.getMany(ids);
-      if (entities.length > 0) await deliver(r, entities.sort((a, b) => a.id.localeCompare(b.id)));
-    };
-    const p = (chains.get(r.id) ?? Promise.resolve()).then(run).catch((err: unknown) => logger.error({ err, subscription: r.id }, 'ngsi-ld notification error'));
-    chains.set(r.id, p);
+    let q = queues.get(r.id);
+    if (!q) queues.set(r.id, (q = { row: r, jobs: [], running: undefined, coalesced: 0 }));
+    q.row = r;
+    if (q.jobs.length >= maxQueued) {
+      const all = new Set<string>();
+      for (const job of q.jobs) job.forEach((id) => all.add(id));
+      ids.forEach((id) => all.add(id));
+      q.coalesced += q.jobs.length;
+      q.jobs = [all];
+      logger.warn({ subscription: r.id, endpoint: r.body.notification.endpoint.uri, entities: all.size }, 'ngsi-ld endpoint falling behind: waiting notifications coalesced');
+    } else {
+      q.jobs.push(new Set(ids));
+    }
+    pump(q);
+  }
+
+  function pump(q: DeliveryQueue): void {
+    if (q.running) return;
+    const id = q.row.id;
+    const p = (async () => {
+      for (let job = q.jobs.shift(); job; job = q.jobs.shift()) {
+        const ids = [...job];
+        for (let i = 0; i < ids.length; i += MAX_ENTITIES_PER_NOTIFICATION) {
+          const entities = await store.getMany(ids.slice(i, i + MAX_ENTITIES_PER_NOTIFICATION));
+          if (entities.length === 0) continue;
+          const coalesced = q.coalesced;
+          q.coalesced = 0;
+          await deliver(q.row, entities.sort((a, b) => a.id.localeCompare(b.id)), coalesced);
+        }
+      }
+    })().catch((err: unknown) => logger.error({ err, subscription: id }, 'ngsi-ld notification error'));
+    q.running = p;
     inflight.add(p);
     void p.finally(() => {
       inflight.delete(p);
-      if (chains.get(r.id) === p) chains.delete(r.id);
+      q.running = undefined;
+      if (q.jobs.length > 0) pump(q);
+      else if (queues.get(id) === q) queues.delete(id);
     });
   }
 

@@ -71,7 +71,24 @@ export const OFFLINE_AFTER_MS = 15 * 60_000;
 export const isOnline = (d: Device, now = Date.now()): boolean => d.lastSeenAt !== null && now - Date.parse(d.lastSeenAt) < OFFLINE_AFTER_MS;
 
 export const fetchDeviceTypes = (signal?: AbortSignal) => fetchJson<DeviceType[]>('/api/iot/device-types', { signal });
-export const fetchDevices = (signal?: AbortSignal) => fetchJson<{ total: number; devices: Device[] }>('/api/iot/devices?limit=5000', { signal });
+export interface DeviceQuery {
+  typeId?: string | undefined;
+  q?: string | undefined;
+  limit: number;
+  offset: number;
+}
+/** A page of devices, filtered by the server; `total` and `online` count every device matching the filters. */
+export interface DevicePage {
+  total: number;
+  online: number;
+  devices: Device[];
+}
+export function fetchDevices(query: DeviceQuery, signal?: AbortSignal): Promise<DevicePage> {
+  const params = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
+  if (query.typeId) params.set('typeId', query.typeId);
+  if (query.q) params.set('q', query.q);
+  return fetchJson<DevicePage>(`/api/iot/devices?${params.toString()}`, { signal });
+}
 export const fetchDevice = (id: string, signal?: AbortSignal) => fetchJson<DeviceDetail>(`/api/iot/devices/${encodeURIComponent(id)}`, { signal });
 
 export function fetchHistory(id: string, attribute: string, range: number | { from: Date; to: Date }, signal?: AbortSignal): Promise<History> {
@@ -120,6 +137,9 @@ export interface BulkResult {
 
 export const registerDevice = (input: DeviceInput) => fetchJson<DeviceWithToken>('/api/iot/devices', json('POST', input));
 export const bulkRegister = (format: 'csv' | 'xlsx' | 'json', content: string) => fetchJson<BulkResult>('/api/iot/devices/bulk', json('POST', { format, content }));
+export type DevicePatch = Partial<Pick<Device, 'name' | 'ownerDepartment' | 'lon' | 'lat' | 'accessTier' | 'parentId' | 'enabled'>>;
+export const updateDevice = (id: string, patch: DevicePatch) => fetchJson<DeviceDetail>(`/api/iot/devices/${encodeURIComponent(id)}`, json('PATCH', patch));
+export const deleteDevice = (id: string) => fetchJson<null>(`/api/iot/devices/${encodeURIComponent(id)}`, { method: 'DELETE' });
 export const rotateToken = (id: string) => fetchJson<DeviceWithToken>(`/api/iot/devices/${encodeURIComponent(id)}/token`, { method: 'POST' });
 
 export type RuleKind = 'threshold' | 'rate' | 'offline';
@@ -152,6 +172,7 @@ export type RulePatch = Partial<Pick<Rule, 'name' | 'severity' | 'enabled'> & { 
 export const fetchRules = (signal?: AbortSignal) => fetchJson<Rule[]>('/api/iot/rules', { signal });
 export const createRule = (input: RuleInput) => fetchJson<Rule>('/api/iot/rules', json('POST', input));
 export const updateRule = (id: number, patch: RulePatch) => fetchJson<Rule>(`/api/iot/rules/${id}`, json('PATCH', patch));
+export const deleteRule = (id: number) => fetchJson<null>(`/api/iot/rules/${id}`, { method: 'DELETE' });
 
 export interface DeadLetter {
   id: number;
@@ -162,6 +183,8 @@ export interface DeadLetter {
   reason: string;
   detail: string;
   payload: string;
+  /** The sender's network address, when known. */
+  sourceAddress: string | null;
 }
 export const fetchDeadLetters = (signal?: AbortSignal) => fetchJson<DeadLetter[]>('/api/iot/dead-letters?limit=500', { signal });
 

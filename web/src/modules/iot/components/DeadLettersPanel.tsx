@@ -25,6 +25,7 @@ export function DeadLettersPanel() {
         { title: t('iot.dead.receivedAt'), dataIndex: 'receivedAt', render: (v: string) => formatDateTime(v, language) },
         { title: t('iot.dead.source'), dataIndex: 'source', render: (v: string) => <Tag>{v.toUpperCase()}</Tag> },
         { title: t('iot.alarm.device'), dataIndex: 'deviceId', render: (v: string | null) => v ?? '—' },
+        { title: t('iot.dead.address'), dataIndex: 'sourceAddress', render: (v: string | null) => v ?? '—' },
         { title: t('iot.dead.reason'), dataIndex: 'reason', render: (v: string) => <Tag color="red">{v}</Tag> },
         { title: t('iot.dead.detail'), dataIndex: 'detail' },
         { title: t('iot.dead.payload'), dataIndex: 'payload', ellipsis: true, render: (v: string) => <Typography.Text code>{v.slice(0, 80)}</Typography.Text> },

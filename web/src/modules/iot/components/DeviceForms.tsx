@@ -5,7 +5,18 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../app/api.ts';
 import { useLanguage } from '../../../app/i18n.ts';
-import { bulkRegister, registerDevice, type AccessTier, type BulkResult, type DeviceInput, type DeviceType, type DeviceWithToken } from '../api/iot-api.ts';
+import {
+  bulkRegister,
+  registerDevice,
+  updateDevice,
+  type AccessTier,
+  type BulkResult,
+  type Device,
+  type DeviceInput,
+  type DevicePatch,
+  type DeviceType,
+  type DeviceWithToken,
+} from '../api/iot-api.ts';
 
 export const problemText = (err: unknown): string => (err instanceof ApiError ? `${err.detail ?? err.title}${err.code ? ` (${err.code})` : ''}` : String(err));
 
@@ -174,6 +185,62 @@ export function BulkRegisterModal({ onClose, onRegistered }: { onClose: () => vo
           </>
         ) : null}
       </Space>
+    </Modal>
+  );
+}
+
+/** 编辑设备 change a device's registration (its id and type stay). */
+export function EditDeviceModal({ device, onClose, onSaved }: { device: Device; onClose: () => void; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<DevicePatch>();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function submit(values: DevicePatch) {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await updateDevice(device.id, { ...values, parentId: values.parentId || null });
+      onSaved();
+      onClose();
+    } catch (err) {
+      setProblem(problemText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal open title={t('iot.edit.title', { id: device.id })} onCancel={onClose} okText={t('iot.edit.submit')} onOk={() => form.submit()} confirmLoading={busy} width={640}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => void submit(v)}
+        initialValues={{ name: device.name, ownerDepartment: device.ownerDepartment, lon: device.lon, lat: device.lat, accessTier: device.accessTier, parentId: device.parentId ?? '' }}
+        data-testid="edit-device-form"
+      >
+        <Form.Item name="name" label={t('iot.col.name')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="ownerDepartment" label={t('iot.col.department')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Space>
+          <Form.Item name="lon" label={t('iot.register.lon')} rules={[{ required: true }]}>
+            <InputNumber min={-180} max={180} step={0.001} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="lat" label={t('iot.register.lat')} rules={[{ required: true }]}>
+            <InputNumber min={-90} max={90} step={0.001} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="accessTier" label={t('iot.col.tier')} rules={[{ required: true }]}>
+            <Select style={{ width: 120 }} options={(['core', 'important', 'general'] as const).map((v) => ({ value: v, label: t(`iot.tier.${v}`) }))} />
+          </Form.Item>
+        </Space>
+        <Form.Item name="parentId" label={t('iot.col.parent')}>
+          <Input placeholder={t('iot.register.parentHint')} />
+        </Form.Item>
+        {problem ? <Alert type="error" showIcon title={problem} data-testid="edit-device-problem" /> : null}
+      </Form>
     </Modal>
   );
 }

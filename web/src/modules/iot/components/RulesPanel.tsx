@@ -1,11 +1,11 @@
 // 规则 alarm rules: threshold, rate of change or offline, for one device or a device type;
 // created, edited and switched off in the console.
-import { Alert, Button, Form, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tag } from 'antd';
+import { Alert, Button, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorResult } from '../../../app/ErrorResult.tsx';
 import { useLanguage } from '../../../app/i18n.ts';
-import { createRule, updateRule, type DeviceType, type Operator, type Rule, type RuleInput, type RuleKind, type Severity } from '../api/iot-api.ts';
+import { createRule, deleteRule, updateRule, type DeviceType, type Operator, type Rule, type RuleInput, type RuleKind, type Severity } from '../api/iot-api.ts';
 import { useRules } from '../hooks/use-iot.ts';
 import { problemText } from './DeviceForms.tsx';
 
@@ -140,6 +140,15 @@ export function RulesPanel({ types, device }: { types: readonly DeviceType[]; de
     }
     reload();
   }
+  async function remove(r: Rule) {
+    setProblem(null);
+    try {
+      await deleteRule(r.id);
+    } catch (err) {
+      setProblem(problemText(err));
+    }
+    reload();
+  }
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Button type="primary" onClick={() => setEditing('new')} data-testid="rule-new">
@@ -159,7 +168,21 @@ export function RulesPanel({ types, device }: { types: readonly DeviceType[]; de
           { title: t('iot.rule.condition'), render: (_: unknown, r: Rule) => describe(r) },
           { title: t('iot.alarm.severity'), dataIndex: 'severity', render: (s: Severity) => t(`iot.severity.${s}`) },
           { title: t('iot.rule.enabled'), render: (_: unknown, r: Rule) => <Switch size="small" checked={r.enabled} onChange={(v) => void toggle(r, v)} /> },
-          { title: t('iot.alarm.actions'), render: (_: unknown, r: Rule) => <Button size="small" onClick={() => setEditing(r)}>{t('iot.rule.edit')}</Button> },
+          {
+            title: t('iot.alarm.actions'),
+            render: (_: unknown, r: Rule) => (
+              <Space size={4}>
+                <Button size="small" onClick={() => setEditing(r)}>
+                  {t('iot.rule.edit')}
+                </Button>
+                <Popconfirm title={t('iot.rule.deleteConfirm', { name: r.name })} okButtonProps={{ danger: true }} onConfirm={() => void remove(r)}>
+                  <Button size="small" danger>
+                    {t('iot.rule.delete')}
+                  </Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
         ]}
       />
       {editing ? <RuleModal rule={editing === 'new' ? null : editing} types={types} {...(device ? { deviceId: device.id } : {})} onClose={() => setEditing(null)} onSaved={reload} /> : null}

@@ -14,7 +14,8 @@ import {
   type Command,
   type DeadLetter,
   type Rule,
-  type Device,
+  type DevicePage,
+  type DeviceQuery,
   type DeviceDetail,
   type DeviceType,
   type DistrictOutlines,
@@ -24,9 +25,10 @@ import {
 const LIST_POLL_MS = 15_000;
 const LIVE_POLL_MS = 5_000;
 
-/** All devices; refreshed every 15 s so the online state stays current. */
-export function useDevices(): Resource<{ total: number; devices: Device[] }> {
-  return useResource(fetchDevices, { key: 'iot-devices', pollMs: () => LIST_POLL_MS });
+/** A page of devices filtered on the server; refreshed every 15 s so the online state stays current. */
+export function useDevices(query: DeviceQuery): Resource<DevicePage> {
+  const key = `iot-devices:${query.typeId ?? ''}:${query.q ?? ''}:${query.limit}:${query.offset}`;
+  return useResource((signal) => fetchDevices(query, signal), { key, pollMs: () => LIST_POLL_MS });
 }
 
 export function useDeviceTypes(): Resource<DeviceType[]> {

@@ -1,6 +1,8 @@
 // End-to-end: the event center in headless Chromium against a real platform. A handler of 城管局
 // signs in, finds the event in their unit's inbox, accepts it and reports it done; a dispatcher
-// verifies and closes it; the timeline shows each step with who did it.
+// verifies and closes it; the timeline shows each step with who did it. At the dispatcher desk the
+// dispatcher adds a routing rule, enters a hotline event placed by district and grid that the rule
+// routes, one placed on the map, sees the on-time rate per unit, and deletes the rule.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/modules/identity/index.ts';
@@ -94,5 +96,76 @@ describe.skipIf(!hasChromium())('event center end to end (skipped when no Chromi
     expect(byAction('结案')).toContain('zh-li');
     expect(byAction('结案')).toContain('城管局');
     await dispatcher.close();
+  }, 400_000);
+
+  /** Pick an option of an antd Select by typing part of its label. */
+  async function choose(page: Page, testId: string, text: string): Promise<void> {
+    await page.getByTestId(testId).click();
+    await page.keyboard.type(text);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+  }
+
+  it('the dispatcher desk: a routing rule routes a hotline event entered by district and grid; a map-picked event; on-time rates; the rule deleted', async () => {
+    const desk = await signIn('/console/dispatch', 'zh-li');
+    await desk.getByRole('tab', { name: '派遣规则' }).click();
+    const rules = desk.getByTestId('routing-rules');
+    await expect.poll(() => rules.getByTestId('rule-row').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    const before = await rules.getByTestId('rule-row').count();
+    // 施工扰民 in 东昌府区 has no rule (it falls back to the district): send it to 住建局 D06.
+    await choose(desk, 'rule-category', '施工扰民');
+    await choose(desk, 'rule-district', '东昌府区');
+    await choose(desk, 'rule-department', 'D06');
+    await rules.getByRole('button', { name: /添加规则/ }).click();
+    await expect.poll(() => rules.getByTestId('rule-row').count(), { timeout: 30_000 }).toBe(before + 1);
+    const added = rules.getByTestId('rule-row').filter({ hasText: '施工扰民' }).filter({ hasText: '东昌府区' });
+    expect(await added.textContent()).toContain('D06');
+
+    await desk.getByRole('tab', { name: '事件录入' }).click();
+    const entry = desk.getByTestId('event-entry');
+    await entry.getByText('按区县和网格', { exact: true }).click();
+    await choose(desk, 'entry-district', '东昌府区');
+    await desk.getByTestId('entry-grid').click();
+    await desk.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    await expect.poll(() => desk.getByTestId('entry-place').textContent()).toContain('已选位置');
+    await desk.getByTestId('entry-title').fill('12345热线：夜间施工噪音扰民');
+    await choose(desk, 'entry-category', '施工扰民');
+    await desk.getByTestId('entry-submit').click();
+    const created = desk.getByTestId('event-entry-created');
+    await created.waitFor({ timeout: 30_000 });
+    const hotlineId = Number(await created.getAttribute('data-id'));
+    const hotline = await h.platform.modules.events.service.get(hotlineId);
+    expect(hotline).toMatchObject({ source: 'hotline', departmentCode: 'D06', state: 'dispatched', title: '12345热线：夜间施工噪音扰民' });
+    expect(hotline.place.districtCode).toBe('371502');
+
+    // A grid worker's report placed with a click on the map (the middle of the city view).
+    await entry.getByText('地图选点', { exact: true }).click();
+    const picker = desk.getByTestId('place-picker');
+    await expect.poll(() => picker.getAttribute('data-ready'), { timeout: 60_000 }).toBe('true');
+    const box = await picker.boundingBox();
+    if (!box) throw new Error('no picker box');
+    await desk.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => desk.getByTestId('entry-place').textContent()).toContain('已选位置');
+    await entry.getByText('网格员', { exact: true }).click();
+    await desk.getByTestId('entry-title').fill('网格员上报：道路不洁');
+    await choose(desk, 'entry-category', '道路不洁');
+    await desk.getByTestId('entry-submit').click();
+    await expect.poll(async () => Number(await desk.getByTestId('event-entry-created').getAttribute('data-id')), { timeout: 30_000 }).toBeGreaterThan(hotlineId);
+    const gridId = Number(await desk.getByTestId('event-entry-created').getAttribute('data-id'));
+    const report = await h.platform.modules.events.service.get(gridId);
+    expect(report).toMatchObject({ source: 'grid_worker', categoryCode: 'SR03' });
+    expect(report.place.lon).toBeGreaterThan(115.25);
+    expect(report.place.districtCode).not.toBeNull();
+
+    // 按时办结率: 城管局 reported the first test's event on time.
+    await desk.getByRole('tab', { name: '按时办结率' }).click();
+    const d07 = desk.getByTestId('on-time-row').and(desk.locator('[data-code="D07"]'));
+    await expect.poll(() => d07.textContent(), { timeout: 60_000 }).toContain('100.0%');
+
+    await desk.getByRole('tab', { name: '派遣规则' }).click();
+    await added.getByRole('button', { name: /删\s*除/ }).click();
+    await desk.locator('.ant-popover:visible').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => rules.getByTestId('rule-row').count(), { timeout: 30_000 }).toBe(before);
+    expect((await h.platform.modules.events.service.rules()).some((r) => r.categoryCode === 'SG01' && r.districtCode === '371502')).toBe(false);
+    await desk.close();
   }, 400_000);
 });

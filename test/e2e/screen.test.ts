@@ -87,11 +87,14 @@ describe.skipIf(!hasChromium())('big screen end to end (skipped without Chromium
     await expect.poll(() => item(screen, created.id).getAttribute('data-state'), { timeout: 20_000 }).toBe('dispatched');
     expect(await item(screen, created.id).locator('[data-testid="screen-stream-state"]').textContent()).toBe('已派遣');
     expect(await screen.evaluate(() => (globalThis as Record<string, unknown>).screenMarker)).toBe('still here');
+    // 部门排行 with each unit's on-time rate.
+    await expect.poll(() => screen.getByTestId('screen-department').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await screen.getByTestId('screen-department-rate').first().textContent()).toMatch(/^(\d+%|—)$/);
     if (shots) await screen.screenshot({ path: path.join(shots, 'big-screen.png') });
     await context.close();
   }, 240_000);
 
-  test('the one map shows the catalogue and the properties of a clicked district', async () => {
+  test('the one map shows the catalogue and the properties of a clicked district, and reloads its live layers', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const page = await context.newPage();
     await page.goto(`${h.platform.url}/console/login?next=%2Fconsole%2Fmap`);
@@ -113,6 +116,13 @@ describe.skipIf(!hasChromium())('big screen end to end (skipped without Chromium
     // The middle of the city view is inside a district.
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('feature-properties').textContent(), { timeout: 10_000 }).toMatch(/population/);
+    // Live layers reload on their own: the open-events tiles are fetched again without a page reload.
+    const refetched: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/map/tiles/events-open/')) refetched.push(r.url());
+    });
+    await expect.poll(() => refetched.length, { timeout: 40_000 }).toBeGreaterThan(0);
+    expect(refetched[0]).toMatch(/\?v=\d+/);
     if (shots) await page.screenshot({ path: path.join(shots, 'one-map.png') });
     await context.close();
   }, 180_000);

@@ -33,13 +33,37 @@ forEachDatabase('events deadlines', { migrations: [cityMigrations, identityMigra
     h.clock.advance(4 * MIN);
     expect(await h.module.service.sweepDeadlines()).toEqual({ warned: 0, escalated: 1 });
     expect(await h.module.service.sweepDeadlines()).toEqual({ warned: 0, escalated: 0 });
+    // 应急局 D12 is a city department: the level above it is the city command center, with a fresh time limit.
     const after = await get(e.id);
-    expect(after).toMatchObject({ overdue: true, escalationLevel: 1 });
+    expect(after).toMatchObject({ state: 'dispatched', departmentCode: '371500', overdue: false, escalationLevel: 1, deadlineAt: '2026-03-02T02:31:00.000Z' });
     expect(after.timeline.map((t) => `${t.action}:${t.actor}`).slice(-2)).toEqual(['warned:system', 'escalated:system']);
-    const overdue = await h.call<{ items: EventDetail[] }>('GET', '/api/events?overdue=true&department=D12');
-    expect(overdue.body.items.map((x) => x.id)).toEqual([e.id]);
+    expect(after.timeline.at(-1)?.departmentCode).toBe('371500');
+    const escalated = await h.call<{ items: EventDetail[] }>('GET', '/api/events?escalated=true&department=371500');
+    expect(escalated.body.items.map((x) => x.id)).toContain(e.id);
     const outbox = await ctx.db.query<{ subject: string }>(`SELECT subject FROM platform_outbox WHERE payload->>'eventId' = $1 ORDER BY id`, [String(e.id)]);
     expect(outbox.rows.map((r) => r.subject).slice(-2)).toEqual(['events.event.warned', 'events.event.escalated']);
+  });
+
+  it('超时升级 goes up one level at each missed deadline: town → district → city command center, where it stays flagged', async () => {
+    h.clock.set(MONDAY_10);
+    const e = await create({ categoryCode: 'TF03', severity: 'urgent', title: '人群聚集' });
+    const town = await h.call<EventDetail>('POST', `/api/events/${e.id}/reassign`, { departmentCode: '371502001' });
+    expect(town.body.departmentCode).toBe('371502001');
+    const levels: Array<[string | null, number]> = [];
+    // Other tests' events are due too: look at this one.
+    for (let i = 0; i < 3; i++) {
+      h.clock.advance(16 * MIN);
+      expect((await h.module.service.sweepDeadlines()).escalated).toBeGreaterThanOrEqual(1);
+      const now = await get(e.id);
+      levels.push([now.departmentCode, now.escalationLevel]);
+    }
+    expect(levels).toEqual([['371502', 1], ['371500', 2], ['371500', 3]]);
+    // At the top it is flagged once, not escalated again at every sweep.
+    h.clock.advance(60 * MIN);
+    await h.module.service.sweepDeadlines();
+    const last = await get(e.id);
+    expect(last).toMatchObject({ overdue: true, state: 'dispatched', departmentCode: '371500', escalationLevel: 3 });
+    expect(last.timeline.filter((t) => t.action === 'escalated').map((t) => t.departmentCode)).toEqual(['371502', '371500', '371500']);
   });
 
   it('a normal 暴露垃圾 (480 working minutes) reported on Friday 16:00 is due Monday 16:30; nights and the weekend do not count', async () => {

@@ -70,6 +70,23 @@ forEachDatabase('events lifecycle', { migrations: [cityMigrations, identityMigra
     expect(escalated.body.timeline.find((t) => t.action === 'returned')?.note).toBe('不属于本单位职责');
   });
 
+  it('退单 then routing again: never back to a unit that returned it — the district, then the city', async () => {
+    // 暴露垃圾 in 东昌府区 is routed by rule to 城管局 D07.
+    const e = await create();
+    expect(e.departmentCode).toBe('D07');
+    await act(e.id, 'return', { note: '不属于城管职责' });
+    const second = await act(e.id, 'dispatch', {}, 'dispatcher-1');
+    expect(second.body).toMatchObject({ state: 'dispatched', departmentCode: '371502' });
+    expect(second.body.routedBy).toContain('returned by D07');
+    await act(e.id, 'return', { note: '区里也不管' }, 'dcf-officer');
+    const third = await act(e.id, 'dispatch', {}, 'dispatcher-1');
+    expect(third.body).toMatchObject({ state: 'dispatched', departmentCode: '371500' });
+    // A dispatcher may still choose a unit that returned it, on purpose.
+    await act(e.id, 'return', { note: 'x' }, 'dispatcher-1');
+    const chosen = await act(e.id, 'dispatch', { departmentCode: 'D07' }, 'dispatcher-1');
+    expect(chosen.body.departmentCode).toBe('D07');
+  });
+
   it('核查不通过 sends a reported event back to handling; a closed one can be reopened with a reason', async () => {
     const e = await create();
     for (const a of ['accept', 'start', 'report']) await act(e.id, a);

@@ -22,7 +22,9 @@ describe('one map (一张图)', () => {
     const ids = body.items.map((l) => l.id);
     expect(ids).toEqual(expect.arrayContaining(['districts', 'towns', 'grids', 'devices', 'alarms', 'events-open', 'events-heat']));
     const districts = body.items.find((l) => l.id === 'districts') as Layer;
-    expect(districts).toMatchObject({ nameZh: '区县边界', nameEn: 'District boundaries', group: 'basemap', geometry: 'polygon', tiles: '/api/map/tiles/districts/{z}/{x}/{y}.pbf' });
+    expect(districts).toMatchObject({ nameZh: '区县边界', nameEn: 'District boundaries', group: 'basemap', geometry: 'polygon', tiles: '/api/map/tiles/districts/{z}/{x}/{y}.pbf', refreshSeconds: 0 });
+    // Live layers tell the console to reload them while shown.
+    expect(body.items.find((l) => l.id === 'events-open')?.refreshSeconds).toBe(15);
     const search = await h.json<LayerList>('/api/map/layers?q=%E4%BA%8B%E4%BB%B6');
     expect(search.body.items.map((l) => l.id).sort()).toEqual(['events-heat', 'events-open']);
     const iot = await h.json<LayerList>('/api/map/layers?group=iot');

@@ -3,6 +3,7 @@
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { startPlatform, type Platform } from '../../src/app.ts';
+import { BUILTIN_ROLES, type Principal } from '../../src/modules/identity/index.ts';
 import { apiKeyWith } from '../identity/support.ts';
 import { testPlatformOptions } from '../support/platform.ts';
 
@@ -57,4 +58,18 @@ export function tileOf(lon: number, lat: number, z: number): { x: number; y: num
   const r = (lat * Math.PI) / 180;
   const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
   return { x, y };
+}
+
+const SYSTEM: Principal = { accountId: 'system', kind: 'staff', login: 'system', displayName: 'system', via: 'session', grants: [], restriction: null };
+
+/** An API key of a new staff member in `units` holding a built-in role (scoped to `scopeUnit` when given). */
+export async function staffKey(platform: Platform, spec: { role: string; units: string[]; scopeUnit?: string }): Promise<string> {
+  const { directory, accounts, apiKeys } = platform.modules.identity.service;
+  const role = BUILTIN_ROLES.find((r) => r.name === spec.role);
+  if (!role) throw new Error(`no built-in role ${spec.role}`);
+  const login = `${spec.role}-${Math.random().toString(36).slice(2, 10)}`;
+  const staff = await accounts.createStaff({ login, name: login, units: spec.units }, 'system');
+  await directory.grant(SYSTEM, { accountId: staff.account.id, role: spec.role, ...(spec.scopeUnit ? { scopeUnit: spec.scopeUnit } : {}) });
+  const owner: Principal = { ...SYSTEM, accountId: staff.account.id, login, grants: [{ role: spec.role, scopeUnit: spec.scopeUnit ?? '', permissions: role.permissions }] };
+  return (await apiKeys.create(owner, { name: 'test', permissions: role.permissions, expiresInDays: 1 })).key;
 }

@@ -82,7 +82,7 @@ export function createEventsModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'lo
 export { EVENTS_ERRORS, type EventsErrorCode } from './errors.ts';
 export { DEFAULT_CALENDAR, addWorkingMinutes, deadlineAfter, type WorkingCalendar } from './calendar.ts';
 export { EVENT_STATES, EVENT_ACTIONS, TRANSITIONS, ACTION_PERMISSION, allowedActions, nextState, type EventState, type EventAction } from './lifecycle.ts';
-export type { OrgDirectory, OrgUnitRef, Viewer, Reach } from './org.ts';
+export { eventScopeOf, type OrgDirectory, type OrgUnitRef, type Viewer, type Reach, type EventScope, type EventPlaceUnits } from './org.ts';
 export type { Caller } from './service.ts';
 export { DEFAULT_SETTINGS, type EventsSettings, type PlaceCodes } from './core.ts';
 export { SCENARIOS, type Scenario } from './schemas.ts';

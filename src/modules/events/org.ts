@@ -46,6 +46,11 @@ export interface OrgSnapshot {
   requireResponsible(code: string, field: string): OrgUnitRef;
   /** The district unit that takes what no rule routes (回落到区县). */
   districtUnit(districtCode: string): string | undefined;
+  /**
+   * 上一级 the level above a unit for escalation: the nearest district above it (a town's or a district
+   * department's), else the city command center; undefined for the command center itself.
+   */
+  levelAbove(code: string | null, commandCenter: string): string | undefined;
 }
 
 function snapshotOf(tree: Tree): OrgSnapshot {
@@ -73,6 +78,15 @@ function snapshotOf(tree: Tree): OrgSnapshot {
     districtUnit(districtCode) {
       const u = unit(districtCode);
       return u && u.kind === 'district' ? u.code : undefined;
+    },
+    levelAbove(code, commandCenter) {
+      if (code === commandCenter) return undefined;
+      const seen = new Set<string>();
+      for (let p = code === null ? undefined : unit(code)?.parentCode; p && !seen.has(p); p = unit(p)?.parentCode) {
+        seen.add(p);
+        if (p === commandCenter || unit(p)?.kind === 'district') return p;
+      }
+      return commandCenter;
     },
   };
 }
@@ -201,4 +215,18 @@ export function reaches(r: Reach, e: EventPlaceUnits, opts: { partners: boolean;
   if (opts.partners && e.partnerCodes.some((p) => r.units.has(p))) return true;
   if (opts.place && ((e.districtCode !== null && r.units.has(e.districtCode)) || (e.townCode !== null && r.units.has(e.townCode)))) return true;
   return false;
+}
+
+/** What a viewer may see of events, for modules that hold events' facts of their own (the map's layers, the screen's stream). */
+export interface EventScope {
+  /** Sees every event (a city-wide dispatcher or verifier). */
+  all: boolean;
+  /** Stable for one reach: viewers with the same key see the same events. */
+  key: string;
+  sees: (e: EventPlaceUnits) => boolean;
+}
+
+export function eventScopeOf(v: Viewer): EventScope {
+  const key = v.read.all ? 'all' : `${[...v.read.units].sort().join(',')}|${[...v.read.region].sort().join(',')}`;
+  return { all: v.read.all, key, sees: (e) => canSee(v, e) };
 }

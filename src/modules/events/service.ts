@@ -99,7 +99,20 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
     return partners;
   }
 
-  async function apply(tx: Queryable, row: EventRow, action: EventAction, body: ActionBody, caller: Caller, prep: Prepared): Promise<void> {
+  /**
+   * Route an event anew. After a 退单 the rule's unit may be one that returned it: then the district
+   * (回落到区县), then the city command center — never a unit that returned it (`returners`).
+   */
+  async function routeAgain(tx: Queryable, row: EventRow, returners: ReadonlySet<string>, prep: Prepared): Promise<{ department: string; routedBy: string }> {
+    const routed = await core.route(tx, await core.category(row.category_code, tx), { districtCode: row.district_code, gridCode: row.grid_code }, prep);
+    if (!returners.has(routed.department)) return routed;
+    const district = row.district_code ? prep.units.districtUnit(row.district_code) : undefined;
+    const why = `returned by ${[...returners].join(', ')}`;
+    if (district && !returners.has(district)) return { department: district, routedBy: `fallback:${row.district_code ?? ''} (${why})` };
+    return { department: settings.commandCenter, routedBy: `fallback:city (${why})` };
+  }
+
+  async function apply(tx: Queryable, row: EventRow, action: EventAction, body: ActionBody, caller: Caller, prep: Prepared, returners: ReadonlySet<string> = new Set()): Promise<void> {
     if (typeof caller !== 'string') {
       const why = refusal(caller, action, row, prep.units);
       if (why) throw eventsError(why.code, why.message, why.details);
@@ -122,7 +135,7 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
         if (body.departmentCode) prep.units.requireResponsible(body.departmentCode, '/body/departmentCode');
         const routed = body.departmentCode
           ? { department: body.departmentCode, routedBy: `actor:${actor}` }
-          : await core.route(tx, await core.category(row.category_code, tx), { districtCode: row.district_code, gridCode: row.grid_code }, prep);
+          : await routeAgain(tx, row, returners, prep);
         return core.handOver(tx, row, routed.department, 'dispatched', actor, note, prep, { routed_by: routed.routedBy });
       }
       case 'reassign': {
@@ -322,7 +335,11 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
       const before = await store.event(db, id);
       const prep = await core.prepare([body.departmentCode, ...(body.partnerCodes ?? []), before?.department_code ?? undefined]);
       if (before && typeof caller !== 'string' && !canSee(caller, placeUnits(before))) await visibleRow(id, caller);
-      await db.transaction(async (tx) => apply(tx, await mustLock(tx, id), action, body, caller, prep));
+      // The units that returned the event (退单): routing it again does not send it back to them.
+      const returners = action === 'dispatch' && before?.state === 'returned'
+        ? new Set((await store.timeline(id)).filter((t) => t.action === 'returned' && t.departmentCode !== null).map((t) => t.departmentCode as string))
+        : new Set<string>();
+      await db.transaction(async (tx) => apply(tx, await mustLock(tx, id), action, body, caller, prep, returners));
       deps.relay?.kick();
       return detail(await visibleRow(id, typeof caller === 'string' ? caller : undefined), caller);
     },

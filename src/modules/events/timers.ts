@@ -15,19 +15,31 @@ export function createTimers(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
     const now = clock.now();
     let warned = 0;
     let escalated = 0;
-    for (const due of await store.dueTimers(now, 500)) {
+    const due = await store.dueTimers(now, 500);
+    const prep = due.length > 0 ? await core.prepare() : undefined;
+    for (const d of due) {
       await db.transaction(async (tx) => {
-        const row = await store.lockEvent(tx, due.id);
+        const row = await store.lockEvent(tx, d.id);
         if (!row || !['dispatched', 'accepted', 'handling'].includes(row.state)) return;
         const deadline = row.deadline_at ? new Date(row.deadline_at) : null;
         const warnAt = row.warn_at ? new Date(row.warn_at) : null;
         if (deadline && deadline <= now && row.escalated_at === null) {
           const level = row.escalation_level + 1;
-          await store.updateEvent(tx, due.id, { escalated_at: now.toISOString(), warned_at: row.warned_at ?? now.toISOString(), escalation_level: level, updated_at: now.toISOString() });
-          await core.record(tx, row, 'escalated', { actor: 'system', at: now, from: row.state, to: row.state, department: row.department_code, note: `超时未办结 overdue since ${deadline.toISOString()}; escalated to ${settings.commandCenter} (level ${level})` });
+          // 超时升级: the event goes up one level (town → district → city command center) with a fresh
+          // time limit; at the command center, with no level above, it stays and is flagged once.
+          const above = prep?.units.levelAbove(row.department_code, settings.commandCenter);
+          const note = `超时未办结 overdue since ${deadline.toISOString()}`;
+          if (above && prep) {
+            await core.handOver(tx, row, above, 'escalated', 'system', `${note}; escalated from ${row.department_code ?? '—'} to ${above} (level ${level})`, prep, {
+              escalation_level: level, routed_by: `escalation:${row.department_code ?? ''}`,
+            });
+          } else {
+            await store.updateEvent(tx, d.id, { escalated_at: now.toISOString(), warned_at: row.warned_at ?? now.toISOString(), escalation_level: level, updated_at: now.toISOString() });
+            await core.record(tx, row, 'escalated', { actor: 'system', at: now, from: row.state, to: row.state, department: row.department_code, note: `${note}; at the city command center (level ${level})` });
+          }
           escalated++;
         } else if (warnAt && warnAt <= now && row.warned_at === null) {
-          await store.updateEvent(tx, due.id, { warned_at: now.toISOString() });
+          await store.updateEvent(tx, d.id, { warned_at: now.toISOString() });
           await core.record(tx, row, 'warned', { actor: 'system', at: now, from: row.state, to: row.state, department: row.department_code, note: `临期预警 deadline ${deadline?.toISOString() ?? ''}` });
           warned++;
         }

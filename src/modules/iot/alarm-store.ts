@@ -165,6 +165,11 @@ export function createAlarmStore(db: Database) {
       })).map(({ alarmId: _drop, ...rest }) => rest);
     },
 
+    async countOpen(): Promise<number> {
+      const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM iot_alarms WHERE status <> 'cleared'");
+      return Number(rows[0]?.n ?? 0);
+    },
+
     async alarmStatus(id: number): Promise<AlarmStatus | undefined> {
       const { rows } = await db.query<{ status: AlarmStatus }>('SELECT status FROM iot_alarms WHERE id = $1', [id]);
       return rows[0]?.status;

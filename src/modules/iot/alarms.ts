@@ -22,6 +22,8 @@ export interface AlarmService {
   updateRule(id: number, patch: RulePatch): Promise<Rule>;
   deleteRule(id: number): Promise<void>;
   listAlarms(query: AlarmListQuery): Promise<Alarm[]>;
+  /** How many alarms are open (active or acknowledged), counted in SQL. */
+  countAlarms(query: { status: 'open' }): Promise<number>;
   acknowledge(id: number, by: string): Promise<void>;
   clear(id: number): Promise<void>;
   /**
@@ -103,6 +105,7 @@ export function createAlarmService(deps: { db: Database; clock: Clock; registry:
     },
 
     listAlarms: (query) => store.listAlarms(query),
+    countAlarms: () => store.countOpen(),
 
     async acknowledge(id, by) {
       if (await store.acknowledge(id, by, deps.clock.now())) return;

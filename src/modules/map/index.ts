@@ -61,7 +61,7 @@ export function createMapModule(
 }
 
 export { MAP_ERRORS, type MapErrorCode } from './errors.ts';
-export { subjectMatches, type MapService, type CanRead, type GeoJsonAnswer, type TileAnswer } from './service.ts';
+export { subjectMatches, EVERYTHING, type MapService, type MapCaller, type CanRead, type GeoJsonAnswer, type TileAnswer } from './service.ts';
 export { coordinateColumns, parseGeometry, type LayerSource, type FlatFeature, type MapSourceDeps } from './sources.ts';
 export { parseTileAddress, MAX_ZOOM, type TileEngine } from './tiles.ts';
 export { LAYER_GROUPS, type Layer, type LayerGroup, type LayerList, type LayerListQuery, type LayerStyle } from './schemas.ts';

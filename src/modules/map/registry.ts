@@ -19,7 +19,9 @@ const GROUP_ORDER = new Map<string, number>(LAYER_GROUPS.map((g, i) => [g, i]));
 /** The layer as the API shows it, with its tile and GeoJSON URLs. */
 export function describeLayer(source: LayerSource, prefix = '/api/map'): Layer {
   const id = encodeURIComponent(source.layer.id);
-  return { ...source.layer, tiles: `${prefix}/tiles/${id}/{z}/{x}/{y}.pbf`, geojson: `${prefix}/layers/${id}/geojson` };
+  // Layers that follow bus events change any moment: a map showing them reloads every 15 s.
+  const refreshSeconds = source.subjects.length > 0 ? 15 : source.ttlMs < 10 * 60_000 ? Math.max(15, Math.round(source.ttlMs / 1000)) : 0;
+  return { ...source.layer, tiles: `${prefix}/tiles/${id}/{z}/{x}/{y}.pbf`, geojson: `${prefix}/layers/${id}/geojson`, refreshSeconds };
 }
 
 export function createLayerRegistry(): LayerRegistry {

@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../platform/http/index.ts';
 import { holds } from '../identity/index.ts';
 import { FeatureCollectionSchema, GeoJsonQuerySchema, LayerListQuerySchema, LayerListSchema, LayerParamsSchema, LayerSchema, TileParamsSchema } from './schemas.ts';
-import type { CanRead, MapService } from './service.ts';
+import type { EventScope } from '../events/index.ts';
+import { EVERYTHING, type CanRead, type MapCaller, type MapService } from './service.ts';
 
 const tags = ['map'];
 
@@ -11,6 +12,14 @@ const tags = ['map'];
 export function canReadOf(request: FastifyRequest): CanRead {
   const p = request.principal;
   return p ? (permission) => holds(p, permission) : () => true;
+}
+
+/** The caller of a features request: permissions, and the event scope of the principal (read once, when a layer of events needs it). */
+function callerOf(request: FastifyRequest, service: MapService): MapCaller {
+  const p = request.principal;
+  if (!p) return EVERYTHING;
+  let scope: Promise<EventScope> | undefined;
+  return { can: (permission) => holds(p, permission), eventScope: () => (scope ??= service.eventScope(p)) };
 }
 
 export function mapRoutes(service: MapService) {
@@ -24,14 +33,14 @@ export function mapRoutes(service: MapService) {
     app.get(
       '/layers/:id/geojson',
       { config: { permission: 'map.layer.read' }, schema: { tags, summary: "A layer's features as GeoJSON, optionally inside a bbox", params: LayerParamsSchema, querystring: GeoJsonQuerySchema, response: { 200: FeatureCollectionSchema } } },
-      async (request, reply) => reply.type('application/geo+json').send(await service.geojson(request.params.id, request.query, canReadOf(request))),
+      async (request, reply) => reply.type('application/geo+json').send(await service.geojson(request.params.id, request.query, callerOf(request, service))),
     );
     app.get(
       '/tiles/:layer/:z/:x/:y',
       { config: { permission: 'map.layer.read' }, schema: { tags, summary: 'A Mapbox Vector Tile of a layer ({y}.pbf); ETag and If-None-Match', params: TileParamsSchema, produces: ['application/vnd.mapbox-vector-tile'] } },
       async (request, reply) => {
         const { layer, z, x, y } = request.params;
-        const t = await service.tile(layer, z, x, y, canReadOf(request));
+        const t = await service.tile(layer, z, x, y, callerOf(request, service));
         reply.header('etag', t.etag).header('cache-control', t.maxAge > 0 ? `private, max-age=${t.maxAge}` : 'private, no-cache').header('x-tile-cache', t.cached ? 'hit' : 'miss');
         if (request.headers['if-none-match'] === t.etag) return reply.code(304).send();
         return reply.type('application/vnd.mapbox-vector-tile').send(t.body);

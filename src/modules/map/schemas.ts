@@ -32,6 +32,7 @@ export const LayerSchema = Type.Object({
   permission: Type.String({ description: 'permission needed to read its features' }),
   tiles: Type.String({ description: 'vector tile URL template ({z}/{x}/{y}); the MVT layer inside is named after the layer id' }),
   geojson: Type.String(),
+  refreshSeconds: Type.Integer({ minimum: 0, description: 'how often a map showing the layer reloads it (live layers: events, alarms, devices); 0 for layers that rarely change' }),
 });
 export type Layer = Static<typeof LayerSchema>;
 

@@ -1,15 +1,28 @@
 // 一张图 one map: the layer catalogue, GeoJSON by bounding box and vector tiles, with layers kept
 // current by bus events (and by TTL for data that changes without one).
+import { createHash } from 'node:crypto';
 import type { Logger } from '../../kernel/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
+import { eventScopeOf, type EventScope } from '../events/index.ts';
+import type { Principal } from '../identity/index.ts';
 import { mapError } from './errors.ts';
 import { createLayerRegistry, describeLayer, type LayerRegistry } from './registry.ts';
 import type { Layer, LayerList, LayerListQuery } from './schemas.ts';
-import { builtinSources, catalogSource, type FlatFeature, type LayerSource, type MapSourceDeps } from './sources.ts';
+import { builtinSources, catalogSource, eventUnitsOf, type FlatFeature, type LayerSource, type MapSourceDeps } from './sources.ts';
 import { createTileEngine, parseTileAddress, type TileCacheOptions, type TileEngine } from './tiles.ts';
 
 /** Whether the caller holds a permission (all true when no access control is installed). */
 export type CanRead = (permission: string) => boolean;
+
+/** Who asks: the permissions they hold and, for layers of events, what they may see of them. */
+export interface MapCaller {
+  can: CanRead;
+  /** The caller's event scope (their units and region); null sees everything (no access control, trusted callers). */
+  eventScope(): Promise<EventScope | null>;
+}
+
+/** A caller who sees everything (in-process use, benchmarks, tests without access control). */
+export const EVERYTHING: MapCaller = { can: () => true, eventScope: () => Promise.resolve(null) };
 
 export interface GeoJsonAnswer {
   type: 'FeatureCollection';
@@ -29,8 +42,11 @@ export interface TileAnswer {
 export interface MapService {
   layers(query: LayerListQuery, canRead: CanRead): LayerList;
   layer(id: string, canRead: CanRead): Layer;
-  geojson(id: string, query: { bbox?: string; limit: number }, canRead: CanRead): Promise<GeoJsonAnswer>;
-  tile(id: string, z: string, x: string, y: string, canRead: CanRead): Promise<TileAnswer>;
+  /** Features of a layer; a layer of events holds only the events the caller may see. */
+  geojson(id: string, query: { bbox?: string; limit: number }, caller: MapCaller): Promise<GeoJsonAnswer>;
+  tile(id: string, z: string, x: string, y: string, caller: MapCaller): Promise<TileAnswer>;
+  /** The event scope of a signed-in principal (the events module's viewer). */
+  eventScope(principal: Principal): Promise<EventScope>;
   /** A bus event arrived: drop the layers it makes stale. Returns the ids invalidated. */
   onBusEvent(subject: string, data: unknown): Promise<string[]>;
   /** Scan the catalogue for resources with coordinates (at start; later changes arrive by bus). */
@@ -65,6 +81,14 @@ function parseBbox(bbox: string): [number, number, number, number] {
 }
 
 const CATALOG_PAGE = 200;
+/** Scoped views kept per layer (one per distinct reach of the callers); the oldest goes first. */
+const MAX_VIEWS = 256;
+
+interface ScopedView {
+  source: LayerSource;
+  /** The version of the full layer this view was cut from. */
+  baseVersion: string | undefined;
+}
 
 export function createMapService(deps: MapSourceDeps & { logger: Logger; tileCache?: TileCacheOptions }): MapService {
   const registry = createLayerRegistry();
@@ -76,6 +100,53 @@ export function createMapService(deps: MapSourceDeps & { logger: Logger; tileCac
     if (!source) throw mapError('layer_not_found', `no layer ${id}`, { field: '/params/id' });
     if (!canRead(source.layer.permission)) throw mapError('layer_forbidden', `layer ${id} needs the permission ${source.layer.permission}`, { permission: source.layer.permission });
     return source;
+  }
+
+  // A scoped layer is served to a caller who does not see everything as a view of the full layer
+  // cut to their reach, cached (features and tiles) like a layer of its own under `<id>@<reach>`.
+  const views = new Map<string, Map<string, ScopedView>>();
+
+  function invalidateViews(id: string): void {
+    const byScope = views.get(id);
+    if (!byScope) return;
+    for (const v of byScope.values()) engine.invalidate(v.source.layer.id);
+    views.delete(id);
+  }
+
+  async function servedTo(source: LayerSource, caller: MapCaller): Promise<LayerSource> {
+    if (!source.scoped) return source;
+    const scope = await caller.eventScope();
+    if (scope === null || scope.all) return source;
+    const id = source.layer.id;
+    const byScope = views.get(id) ?? new Map<string, ScopedView>();
+    views.set(id, byScope);
+    const base = await engine.data(source);
+    let view = byScope.get(scope.key);
+    if (view && view.baseVersion !== base.version) engine.invalidate(view.source.layer.id);
+    if (!view) {
+      if (byScope.size >= MAX_VIEWS) {
+        const [oldestKey, oldest] = byScope.entries().next().value as [string, ScopedView];
+        engine.invalidate(oldest.source.layer.id);
+        byScope.delete(oldestKey);
+      }
+      const created: ScopedView = {
+        baseVersion: base.version,
+        source: {
+          ...source,
+          tileLayer: id,
+          layer: { ...source.layer, id: `${id}@${createHash('sha1').update(scope.key).digest('base64url').slice(0, 12)}` },
+          async load() {
+            const full = await engine.data(source);
+            created.baseVersion = full.version;
+            // Events without a place are not features, so their units are unknown here: not counted for a view.
+            return { features: full.features.filter((f) => scope.sees(eventUnitsOf(f.properties))), skipped: 0 };
+          },
+        },
+      };
+      view = created;
+      byScope.set(scope.key, view);
+    }
+    return view.source;
   }
 
   async function refreshResource(code: string, catalog: Pick<CatalogService, 'get'>): Promise<string[]> {
@@ -93,8 +164,11 @@ export function createMapService(deps: MapSourceDeps & { logger: Logger; tileCac
     registry,
     layers: (query, canRead) => registry.list(query, canRead),
     layer: (id, canRead) => describeLayer(readable(id, canRead)),
-    async geojson(id, query, canRead) {
-      const source = readable(id, canRead);
+    async eventScope(principal) {
+      return eventScopeOf(await deps.events.viewer(principal, principal.login));
+    },
+    async geojson(id, query, caller) {
+      const source = await servedTo(readable(id, caller.can), caller);
       const box = query.bbox === undefined ? undefined : parseBbox(query.bbox);
       const data = await engine.data(source);
       const features: FlatFeature[] = [];
@@ -112,9 +186,9 @@ export function createMapService(deps: MapSourceDeps & { logger: Logger; tileCac
       }
       return { type: 'FeatureCollection', features, truncated, skipped: data.skipped };
     },
-    async tile(id, z, x, y, canRead) {
+    async tile(id, z, x, y, caller) {
       const address = parseTileAddress(z, x, y);
-      const source = readable(id, canRead);
+      const source = await servedTo(readable(id, caller.can), caller);
       const t = await engine.tile(source, address);
       const live = source.subjects.length > 0 || source.ttlMs < 10 * 60_000;
       return { body: t.body, etag: `"${t.version}-${address.z}-${address.x}-${address.y}"`, cached: t.cached, maxAge: live ? 0 : 300 };
@@ -134,6 +208,7 @@ export function createMapService(deps: MapSourceDeps & { logger: Logger; tileCac
         const s = registry.get(id);
         if (s?.subjects.some((p) => subjectMatches(p, subject))) {
           engine.invalidate(id);
+          invalidateViews(id);
           stale.push(id);
         }
       }
@@ -160,6 +235,7 @@ export function createMapService(deps: MapSourceDeps & { logger: Logger; tileCac
     addLayer(source) {
       registry.put(source);
       engine.invalidate(source.layer.id);
+      invalidateViews(source.layer.id);
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Clock } from '../../kernel/index.ts';
 import type { AggregationService } from '../aggregation/index.ts';
 import type { CatalogService, DataItem, Resource } from '../catalog/index.ts';
 import type { CityService } from '../city/index.ts';
-import type { EventsService, EventSummary } from '../events/index.ts';
+import type { EventPlaceUnits, EventsService, EventSummary } from '../events/index.ts';
 import type { AlarmService, Device, DeviceRegistry } from '../iot/index.ts';
 import type { GeometryType, Layer, LayerGroup, LayerStyle } from './schemas.ts';
 
@@ -14,18 +14,25 @@ import type { GeometryType, Layer, LayerGroup, LayerStyle } from './schemas.ts';
 export type FlatFeature = Feature<Geometry, Record<string, string | number | boolean>>;
 
 export interface LayerSource {
-  layer: Omit<Layer, 'tiles' | 'geojson'>;
+  layer: Omit<Layer, 'tiles' | 'geojson' | 'refreshSeconds'>;
   /** Bus subject patterns after which the features are reloaded (NATS wildcards). */
   subjects: readonly string[];
   /** Reload at the latest after this long, for data that changes without a bus event. */
   ttlMs: number;
+  /**
+   * Features are events, each carrying the units that scope it (`departmentCode`, `partnerCodes`,
+   * `districtCode`, `townCode`): a caller sees only those of their units and region, like the event list.
+   */
+  scoped?: 'events';
+  /** The layer's name inside its vector tiles when it is not `layer.id` (a scoped view keeps its layer's). */
+  tileLayer?: string;
   load(): Promise<{ features: FlatFeature[]; skipped: number }>;
 }
 
 export interface MapSourceDeps {
   clock: Clock;
   city: Pick<CityService, 'districtsGeoJson' | 'listDivisions' | 'gridPoints'>;
-  events: Pick<EventsService, 'list'>;
+  events: Pick<EventsService, 'list' | 'viewer'>;
   devices: Pick<DeviceRegistry, 'list'>;
   alarms: Pick<AlarmService, 'listAlarms'>;
   catalog: Pick<CatalogService, 'search' | 'get'>;
@@ -77,10 +84,24 @@ async function allDevices(devices: MapSourceDeps['devices']): Promise<Device[]> 
   }
 }
 
+/** The units that scope an event feature (see `LayerSource.scoped`). */
+const scopeProperties = (e: EventSummary) => ({
+  departmentCode: e.departmentCode ?? '', partnerCodes: e.partnerCodes.join(','), districtCode: e.place.districtCode ?? '', townCode: e.place.townCode ?? '',
+});
+
 const eventProperties = (e: EventSummary) => ({
   id: e.id, title: e.title, category: e.categoryName, categoryCode: e.categoryCode, severity: e.severity, state: e.state, source: e.source,
-  department: e.departmentName ?? '', districtCode: e.place.districtCode ?? '', overdue: e.overdue, createdAt: e.createdAt,
+  department: e.departmentName ?? '', overdue: e.overdue, createdAt: e.createdAt, ...scopeProperties(e),
 });
+
+/** The scoping facts back from a feature's flat properties. */
+export function eventUnitsOf(p: Record<string, string | number | boolean>): EventPlaceUnits {
+  const text = (k: string): string | null => {
+    const v = p[k];
+    return typeof v === 'string' && v !== '' ? v : null;
+  };
+  return { departmentCode: text('departmentCode'), partnerCodes: text('partnerCodes')?.split(',') ?? [], districtCode: text('districtCode'), townCode: text('townCode') };
+}
 
 /** The built-in layers: 区县边界, 乡镇街道, 网格, 物联设备, 活动告警, 在办事件, 事件热力. */
 export function builtinSources(deps: MapSourceDeps): LayerSource[] {
@@ -169,6 +190,7 @@ export function builtinSources(deps: MapSourceDeps): LayerSource[] {
         style('circle', '#fa8c16', { cluster: true, colorBy: { property: 'severity', values: { normal: '#fa8c16', major: '#fa541c', urgent: '#f5222d' } } }), 'events', 'events.event.read'),
       subjects: ['events.event.>'],
       ttlMs: 10 * MINUTE,
+      scoped: 'events',
       async load() {
         const events = await allEvents(deps.events, 'open', () => false);
         const placed = events.filter((e) => e.place.lon !== null && e.place.lat !== null);
@@ -177,13 +199,14 @@ export function builtinSources(deps: MapSourceDeps): LayerSource[] {
     },
     {
       layer: builtin('events-heat', `事件热力（近${HEAT_DAYS}天）`, `Event heat map (last ${HEAT_DAYS} days)`, 'events', 'point', style('heatmap', '#f5222d', { cluster: true }), 'events', 'events.event.read'),
-      subjects: ['events.event.created'],
+      subjects: ['events.event.>'],
       ttlMs: 10 * MINUTE,
+      scoped: 'events',
       async load() {
         const since = deps.clock.now().getTime() - HEAT_DAYS * 24 * 60 * MINUTE;
         const events = await allEvents(deps.events, undefined, (e) => new Date(e.createdAt).getTime() < since);
         const placed = events.filter((e) => e.place.lon !== null && e.place.lat !== null);
-        return { skipped: events.length - placed.length, features: placed.map((e) => point(e.place.lon as number, e.place.lat as number, { id: e.id, categoryCode: e.categoryCode, severity: e.severity }, e.id)) };
+        return { skipped: events.length - placed.length, features: placed.map((e) => point(e.place.lon as number, e.place.lat as number, { id: e.id, categoryCode: e.categoryCode, severity: e.severity, ...scopeProperties(e) }, e.id)) };
       },
     },
   ];

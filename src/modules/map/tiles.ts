@@ -159,7 +159,7 @@ export function createTileEngine(clock: Clock, options: TileCacheOptions = {}): 
         return { body: hit, version: data.version, cached: true };
       }
       const tile = indexOf(source, data).getTile(z, x, y) ?? { features: [] };
-      const body = Buffer.from(fromGeojsonVt({ [source.layer.id]: tile as Parameters<typeof fromGeojsonVt>[0][string] }, { version: 2, extent: EXTENT }));
+      const body = Buffer.from(fromGeojsonVt({ [source.tileLayer ?? source.layer.id]: tile as Parameters<typeof fromGeojsonVt>[0][string] }, { version: 2, extent: EXTENT }));
       tiles.set(key, body);
       bytes += body.length;
       for (const k of tiles.keys()) {

@@ -11,7 +11,8 @@ export interface KpiDeps {
   clock: Clock;
   events: Pick<EventsService, 'stats' | 'list'>;
   devices: Pick<DeviceRegistry, 'list'>;
-  alarms: Pick<AlarmService, 'listAlarms'>;
+  /** Active alarms, counted in SQL. */
+  alarms: Pick<AlarmService, 'countAlarms'>;
   city: Pick<CityService, 'listDivisions'>;
   onlineWindowMs?: number;
   minIntervalMs?: number;
@@ -66,7 +67,7 @@ export function createKpiCalculator(deps: KpiDeps): KpiCalculator {
           if (page.devices.length < 5000) return { total: page.total, online };
         }
       })(),
-      deps.alarms.listAlarms({ status: 'open', limit: 1000 }),
+      deps.alarms.countAlarms({ status: 'open' }),
       names(),
     ]);
 
@@ -120,7 +121,7 @@ export function createKpiCalculator(deps: KpiDeps): KpiCalculator {
       onTimeRate: month.onTimeRate,
       devicesTotal: devices.total,
       devicesOnline: devices.online,
-      activeAlarms: alarms.length,
+      activeAlarms: alarms,
       trendHours: [...hours.values()],
       trendDays: [...days.values()],
       departments: [...month.departments]

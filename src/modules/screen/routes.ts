@@ -1,6 +1,7 @@
 // HTTP routes of the big screen, under /api/screen. One line per handler.
 import { Type } from '@sinclair/typebox';
 import type { HttpApp } from '../../platform/http/index.ts';
+import { eventScopeOf } from '../events/index.ts';
 import { KpisSchema, StreamQuerySchema } from './schemas.ts';
 import type { ScreenService } from './service.ts';
 
@@ -15,8 +16,8 @@ export function screenRoutes(service: ScreenService) {
       done();
     });
     app.get('/kpis', { config: { permission: 'screen.kpi.read' }, schema: { tags, summary: '运行监测 KPIs, trends and rankings of the big screen', response: { 200: KpisSchema } } }, () => service.kpis());
-    app.get('/recent', { config: { permission: 'screen.kpi.read' }, schema: { tags, summary: 'The newest events, for the stream list when the screen opens', querystring: RecentQuery } }, (request) =>
-      service.recent(request.query.limit),
+    app.get('/recent', { config: { permission: 'screen.kpi.read' }, schema: { tags, summary: 'The newest events, for the stream list when the screen opens', querystring: RecentQuery } }, async (request) =>
+      service.recent(request.query.limit, request.principal ? await service.viewer(request.principal) : undefined),
     );
     app.get(
       '/stream',
@@ -32,8 +33,10 @@ export function screenRoutes(service: ScreenService) {
       async (request, reply) => {
         const header = request.headers['last-event-id'];
         const lastEventId = (typeof header === 'string' ? header : undefined) ?? request.query.lastEventId;
+        // Event messages reach the client only for events its principal may see (as in the event list).
+        const viewer = request.principal ? await service.viewer(request.principal) : undefined;
         reply.hijack();
-        const client = service.hub.attach(reply.raw, lastEventId);
+        const client = service.hub.attach(reply.raw, lastEventId, viewer ? eventScopeOf(viewer).sees : undefined);
         // A fresh screen gets the KPIs at once; a resumed one gets what it missed from the history.
         if (!lastEventId) client.send('kpi', await service.kpis().catch(() => null));
       },

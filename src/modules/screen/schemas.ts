@@ -1,5 +1,6 @@
 // TypeBox schemas of the big screen (大屏): the KPI answer and the stream's query (they become /openapi.json).
 import { type Static, Type } from '@sinclair/typebox';
+import type { EventPlaceUnits } from '../events/index.ts';
 
 const Count = Type.Integer({ minimum: 0 });
 const Rate = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]);
@@ -15,7 +16,7 @@ export const KpisSchema = Type.Object({
   onTimeRate: Type.Union([Rate], { description: '按时办结率 over the last 30 days; null with nothing due' }),
   devicesTotal: Count,
   devicesOnline: Type.Integer({ description: '在线设备 devices with a reading in the last 15 minutes' }),
-  activeAlarms: Type.Integer({ description: '活动告警 active or acknowledged alarms (counted up to 1 000)' }),
+  activeAlarms: Type.Integer({ description: '活动告警 active or acknowledged alarms' }),
   trendHours: Type.Array(TrendPointSchema, { description: 'the last 24 hours' }),
   trendDays: Type.Array(TrendPointSchema, { description: 'the last 7 days' }),
   departments: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), total: Count, open: Count, overdue: Count, onTimeRate: Rate }), { description: 'top 10 by events, last 30 days' }),
@@ -33,6 +34,8 @@ export interface StreamMessage {
   id: string;
   kind: 'event' | 'alarm' | 'kpi' | 'reset';
   data: unknown;
+  /** An event message's units: only clients whose scope covers them receive it (not sent). */
+  units?: EventPlaceUnits;
 }
 
 /** The `event` message: an event changed state (created, dispatched, …). */

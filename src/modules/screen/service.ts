@@ -2,7 +2,8 @@
 // title and place, the alarm's device and position), and KPIs are pushed after changes, debounced.
 import type { Logger } from '../../kernel/index.ts';
 import type { BusEvent } from '../../platform/bus/index.ts';
-import type { EventsService } from '../events/index.ts';
+import type { EventPlaceUnits, EventsService, Viewer } from '../events/index.ts';
+import type { Principal } from '../identity/index.ts';
 import type { AlarmEvent, DeviceRegistry } from '../iot/index.ts';
 import { createKpiCalculator, type KpiCalculator, type KpiDeps } from './kpi.ts';
 import type { Kpis, LiveAlarm, LiveEvent } from './schemas.ts';
@@ -10,8 +11,10 @@ import { createStreamHub, type StreamHub, type StreamHubOptions } from './stream
 
 export interface ScreenService {
   kpis(): Promise<Kpis>;
-  /** The latest events for the stream list when the screen opens (newest first). */
-  recent(limit: number): Promise<LiveEvent[]>;
+  /** The latest events the viewer may see, for the stream list when the screen opens (newest first). */
+  recent(limit: number, viewer?: Viewer): Promise<LiveEvent[]>;
+  /** The events module's viewer of a principal: the stream and the list carry only the events it sees. */
+  viewer(principal: Principal): Promise<Viewer>;
   hub: StreamHub;
   /** Handle one bus event (events.event.*, iot.alarm.*). */
   onBusEvent(e: BusEvent): Promise<void>;
@@ -21,7 +24,7 @@ export interface ScreenService {
 }
 
 export interface ScreenDeps extends KpiDeps {
-  events: KpiDeps['events'] & Pick<EventsService, 'get'>;
+  events: KpiDeps['events'] & Pick<EventsService, 'get' | 'viewer'>;
   devices: KpiDeps['devices'] & Pick<DeviceRegistry, 'get'>;
   logger: Logger;
   stream?: StreamHubOptions;
@@ -51,11 +54,15 @@ export function createScreenService(deps: ScreenDeps): ScreenService {
     timer.unref();
   }
 
-  async function liveEvent(data: Record<string, unknown>, verb: string): Promise<LiveEvent | undefined> {
+  async function liveEvent(data: Record<string, unknown>, verb: string): Promise<{ live: LiveEvent; units: EventPlaceUnits } | undefined> {
     const id = Number(data.eventId);
     if (!Number.isInteger(id)) return undefined;
     const e = await deps.events.get(id).catch(() => undefined);
-    return {
+    // An event that cannot be read has no units: it reaches only clients that see every event.
+    const units: EventPlaceUnits = {
+      departmentCode: e?.departmentCode ?? null, partnerCodes: e?.partnerCodes ?? [], districtCode: e?.place.districtCode ?? null, townCode: e?.place.townCode ?? null,
+    };
+    const live: LiveEvent = {
       eventId: id,
       verb,
       state: typeof data.state === 'string' ? data.state : (e?.state ?? ''),
@@ -69,6 +76,7 @@ export function createScreenService(deps: ScreenDeps): ScreenService {
       lat: e?.place.lat ?? null,
       at: typeof data.at === 'string' ? data.at : new Date().toISOString(),
     };
+    return { live, units };
   }
 
   async function liveAlarm(a: AlarmEvent): Promise<LiveAlarm> {
@@ -82,8 +90,9 @@ export function createScreenService(deps: ScreenDeps): ScreenService {
   return {
     hub,
     kpis: () => kpi.current(),
-    async recent(limit) {
-      const page = await deps.events.list({ limit, offset: 0 });
+    viewer: (principal) => deps.events.viewer(principal, principal.login),
+    async recent(limit, viewer) {
+      const page = await deps.events.list({ limit, offset: 0 }, viewer);
       return page.items.map((e) => ({
         eventId: e.id, verb: e.state, state: e.state, title: e.title, categoryName: e.categoryName, severity: e.severity, source: e.source,
         departmentName: e.departmentName, districtCode: e.place.districtCode, lon: e.place.lon, lat: e.place.lat, at: e.createdAt,
@@ -93,7 +102,7 @@ export function createScreenService(deps: ScreenDeps): ScreenService {
       const data = (e.data ?? {}) as Record<string, unknown>;
       if (e.subject.startsWith('events.event.')) {
         const live = await liveEvent(data, e.subject.slice('events.event.'.length));
-        if (live) hub.publish('event', live);
+        if (live) hub.publish('event', live.live, live.units);
       } else if (e.subject.startsWith('iot.alarm.')) {
         hub.publish('alarm', await liveAlarm(data as unknown as AlarmEvent));
       } else return;

@@ -2,6 +2,7 @@
 // Last-Event-ID resume, heartbeats, and a bounded queue per client — a client that cannot keep up
 // is disconnected and resumes from the history when it reconnects.
 import type { ServerResponse } from 'node:http';
+import type { EventPlaceUnits } from '../events/index.ts';
 import type { StreamMessage } from './schemas.ts';
 
 export interface StreamHubOptions {
@@ -14,9 +15,13 @@ export interface StreamHubOptions {
 }
 
 export interface StreamHub {
-  publish(kind: StreamMessage['kind'], data: unknown): StreamMessage;
-  /** Start a text/event-stream answer on `res`, replaying what followed `lastEventId`; returns the client's detach. */
-  attach(res: ServerResponse, lastEventId: string | undefined): { send(kind: StreamMessage['kind'], data: unknown): void; detach(): void };
+  /** Send to every client; with `units`, only to clients whose scope sees them. */
+  publish(kind: StreamMessage['kind'], data: unknown, units?: EventPlaceUnits): StreamMessage;
+  /**
+   * Start a text/event-stream answer on `res`, replaying what followed `lastEventId`; returns the
+   * client's detach. With `sees`, messages that carry units reach the client only when it sees them.
+   */
+  attach(res: ServerResponse, lastEventId: string | undefined, sees?: (units: EventPlaceUnits) => boolean): { send(kind: StreamMessage['kind'], data: unknown): void; detach(): void };
   clients(): number;
   /** End every stream (shutdown). */
   closeAll(): void;
@@ -25,6 +30,7 @@ export interface StreamHub {
 
 interface Client {
   res: ServerResponse;
+  sees?: (units: EventPlaceUnits) => boolean;
   queue: string[];
   blocked: boolean;
 }
@@ -59,6 +65,8 @@ export function createStreamHub(options: StreamHubOptions = {}): StreamHub {
   }, options.heartbeatMs ?? 15_000);
   heartbeat.unref();
 
+  const visible = (c: Client, m: StreamMessage): boolean => !m.units || !c.sees || c.sees(m.units);
+
   function replayAfter(lastEventId: string | undefined): StreamMessage[] | 'reset' | undefined {
     if (lastEventId === undefined || lastEventId === '') return undefined;
     const [b, s] = lastEventId.split('-');
@@ -70,22 +78,22 @@ export function createStreamHub(options: StreamHubOptions = {}): StreamHub {
   }
 
   return {
-    publish(kind, data) {
-      const m: StreamMessage = { id: `${boot}-${++seq}`, kind, data };
+    publish(kind, data, units) {
+      const m: StreamMessage = { id: `${boot}-${++seq}`, kind, data, ...(units ? { units } : {}) };
       history.push(m);
       if (history.length > historySize) history.shift();
       const text = frame(m);
-      for (const c of clients) write(c, text);
+      for (const c of clients) if (visible(c, m)) write(c, text);
       return m;
     },
-    attach(res, lastEventId) {
+    attach(res, lastEventId, sees) {
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      const c: Client = { res, queue: [], blocked: false };
+      const c: Client = { res, queue: [], blocked: false, ...(sees ? { sees } : {}) };
       res.on('drain', () => {
         c.blocked = false;
         while (c.queue.length > 0 && !c.blocked) {
@@ -100,7 +108,7 @@ export function createStreamHub(options: StreamHubOptions = {}): StreamHub {
       write(c, 'retry: 3000\n\n');
       const replay = replayAfter(lastEventId);
       if (replay === 'reset') write(c, frame({ id: `${boot}-${seq}`, kind: 'reset', data: { reason: 'history does not reach back to the given Last-Event-ID' } }));
-      else if (replay) for (const m of replay) write(c, frame(m));
+      else if (replay) for (const m of replay) if (visible(c, m)) write(c, frame(m));
       clients.add(c);
       return {
         send: (kind, data) => write(c, frame({ id: `${boot}-${seq}`, kind, data })),

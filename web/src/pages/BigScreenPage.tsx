@@ -34,6 +34,37 @@ function Panel({ title, children, style }: { title: string; children: React.Reac
   );
 }
 
+/** 部门排行 units by events over 30 days, each with its on-time rate (按时办结率). */
+function DepartmentRanking({ departments }: { departments: Kpis['departments'] }) {
+  const { t } = useTranslation();
+  const max = Math.max(1, ...departments.map((d) => d.total));
+  return (
+    <table data-testid="screen-departments" style={{ width: '100%', fontSize: 12, borderCollapse: 'collapse' }}>
+      <thead>
+        <tr style={{ color: '#7f9cbf' }}>
+          <th style={{ textAlign: 'left', fontWeight: 400 }}>{t('screen.unit')}</th>
+          <th style={{ textAlign: 'right', fontWeight: 400, width: 110 }}>{t('screen.events')}</th>
+          <th style={{ textAlign: 'right', fontWeight: 400, width: 70 }}>{t('screen.onTime')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {departments.slice(0, 7).map((d) => (
+          <tr key={d.code} data-testid="screen-department" data-code={d.code}>
+            <td style={{ padding: '2px 0', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: 140 }}>{d.name}</td>
+            <td style={{ textAlign: 'right' }}>
+              <span style={{ display: 'inline-block', height: 6, width: `${Math.round((d.total / max) * 60)}px`, background: '#597ef7', marginRight: 6, verticalAlign: 'middle' }} />
+              {d.total}
+            </td>
+            <td data-testid="screen-department-rate" style={{ textAlign: 'right', fontVariantNumeric: 'tabular-nums', color: d.onTimeRate === null ? '#7f9cbf' : d.onTimeRate >= 0.9 ? '#52c41a' : d.onTimeRate >= 0.7 ? '#faad14' : '#ff7875' }}>
+              {d.onTimeRate === null ? '—' : `${(d.onTimeRate * 100).toFixed(0)}%`}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Clock() {
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
@@ -98,7 +129,7 @@ function Screen() {
             <ScreenChart testId="screen-districts" height={200} option={rankingOption((kpis?.districts ?? []).map((d) => d.name), (kpis?.districts ?? []).map((d) => d.open), '#36cfc9')} />
           </Panel>
           <Panel title={t('screen.departments')}>
-            <ScreenChart testId="screen-departments" height={180} option={rankingOption((kpis?.departments ?? []).slice(0, 6).map((d) => d.name), (kpis?.departments ?? []).slice(0, 6).map((d) => d.total), '#597ef7')} />
+            <DepartmentRanking departments={kpis?.departments ?? []} />
           </Panel>
           <Panel title={t('screen.stream')} style={{ flex: 1, minHeight: 0, overflow: 'hidden' }}>
             <LiveList items={items} />

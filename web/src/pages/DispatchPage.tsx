@@ -6,12 +6,16 @@ import { ApiError } from '../app/api.ts';
 import { actOnEvent, type EventSummary } from '../modules/events/api/events-api.ts';
 import { CalendarEditor } from '../modules/events/components/CalendarEditor.tsx';
 import { CategoryEditor } from '../modules/events/components/CategoryEditor.tsx';
+import { EventEntryForm } from '../modules/events/components/EventEntryForm.tsx';
 import { EventTable } from '../modules/events/components/EventTable.tsx';
+import { OnTimeTable } from '../modules/events/components/OnTimeTable.tsx';
+import { RoutingRuleEditor } from '../modules/events/components/RoutingRuleEditor.tsx';
 import { useDepartments, useEvents } from '../modules/events/hooks/use-events.ts';
 
 /**
  * 协同调度 the dispatcher desk: queues of new (unassigned), returned (退单), escalated (升级) and
- * overdue events, each with an override of the routed unit; the catalogue and the working calendar.
+ * overdue events, each with an override of the routed unit; entering a hotline / grid-worker / manual
+ * event; the routing rules; the on-time rate per unit; the catalogue and the working calendar.
  */
 function DispatchDesk() {
   const { t } = useTranslation();
@@ -64,6 +68,9 @@ function DispatchDesk() {
               </Space>
             ),
           },
+          { key: 'entry', label: t('events.entry.tab'), children: <EventEntryForm onCreated={() => { for (const q of [created, returned, escalated, overdue]) q.reload(); }} /> },
+          { key: 'rules', label: t('events.rules.tab'), children: <RoutingRuleEditor /> },
+          { key: 'onTime', label: t('events.onTime.tab'), children: <OnTimeTable /> },
           { key: 'catalogue', label: t('events.catalogue'), children: <CategoryEditor /> },
           { key: 'calendar', label: t('events.calendar'), children: <CalendarEditor /> },
         ]}

@@ -29,6 +29,20 @@ export const eventsZhCN = {
     hint: '法定节假日不计入工作时间；调休上班日（周末）计入。截止时间按此日历计算。',
   },
   desk: '调度台',
+  rules: {
+    tab: '派遣规则', category: '事件分类', district: '区县', grid: '网格', department: '责任单位', anyDistrict: '全市', anyGrid: '全部网格', add: '添加规则', remove: '删除',
+    hint: '新事件按「分类 × 区县/网格」匹配规则派遣到责任单位；网格规则优先于区县规则，区县规则优先于全市规则；无规则时回落到所在区县，再到市级指挥中心。',
+    gridPlaceholder: '网格编码（可选）',
+  },
+  entry: {
+    tab: '事件录入', title: '事件标题', description: '事件描述', category: '事件分类', severity: '紧急程度', source: '事件来源', sourceRef: '工单号 / 上报编号',
+    address: '地址', place: '事发位置', byMap: '地图选点', byGrid: '按区县和网格', district: '区县', grid: '网格', pickOnMap: '在地图上点击事发位置',
+    picked: '已选位置：{{lon}}, {{lat}}', noPlace: '请选择事发位置', submit: '提交并派遣', created: '事件 #{{id}} 已创建，派遣至 {{department}}',
+  },
+  onTime: {
+    tab: '按时办结率', hint: '近 30 天各单位办件情况：按时办结率 = 按时反馈 ÷（按时反馈 + 超期）。', department: '单位', total: '办件', open: '在办', handled: '已反馈',
+    onTime: '按时', overdue: '超期', rate: '按时办结率', city: '全市',
+  },
   total: '共 {{total}} 件',
   department: '责任单位',
   allDepartments: '全部单位',
@@ -87,6 +101,20 @@ export const eventsEn: typeof eventsZhCN = {
     hint: 'Holidays are not worked; make-up working days (weekends) are. Deadlines follow this calendar.',
   },
   desk: 'Dispatcher desk',
+  rules: {
+    tab: 'Routing rules', category: 'Category', district: 'District', grid: 'Grid', department: 'Responsible unit', anyDistrict: 'Whole city', anyGrid: 'Any grid', add: 'Add rule', remove: 'Delete',
+    hint: 'A new event goes to the unit of the rule matching its category × district/grid; a grid rule beats a district rule, a district rule beats a city-wide one; with no rule it falls back to its district, then to the city command center.',
+    gridPlaceholder: 'Grid code (optional)',
+  },
+  entry: {
+    tab: 'New event', title: 'Title', description: 'Description', category: 'Category', severity: 'Severity', source: 'Source', sourceRef: 'Ticket / report number',
+    address: 'Address', place: 'Place', byMap: 'Pick on the map', byGrid: 'By district and grid', district: 'District', grid: 'Grid', pickOnMap: 'Click the place on the map',
+    picked: 'Picked: {{lon}}, {{lat}}', noPlace: 'Choose the place', submit: 'Submit and dispatch', created: 'Event #{{id}} created, dispatched to {{department}}',
+  },
+  onTime: {
+    tab: 'On-time rate', hint: 'Units over the last 30 days: on-time rate = reported on time ÷ (on time + overdue).', department: 'Unit', total: 'Events', open: 'Open', handled: 'Reported',
+    onTime: 'On time', overdue: 'Overdue', rate: 'On-time rate', city: 'Whole city',
+  },
   total: '{{total}} events',
   department: 'Department',
   allDepartments: 'All departments',

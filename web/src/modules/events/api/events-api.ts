@@ -145,3 +145,74 @@ export const deleteCategory = (code: string): Promise<void> => fetchJson(`/api/e
 export const fetchCalendar = (year: number, signal?: AbortSignal): Promise<CalendarView> => fetchJson(`/api/events/calendar?year=${year}`, { signal });
 export const putCalendarDays = (days: Array<{ date: string; kind: 'holiday' | 'workday'; name: string }>): Promise<CalendarView> => fetchJson('/api/events/calendar/days', json('PUT', { days }));
 export const deleteCalendarDay = (date: string): Promise<void> => fetchJson(`/api/events/calendar/days/${date}`, { method: 'DELETE' });
+
+/** 派遣规则 a routing rule: category × district/grid → unit. */
+export interface RoutingRule {
+  id: number;
+  categoryCode: string;
+  districtCode: string | null;
+  gridCode: string | null;
+  departmentCode: string;
+}
+
+export const fetchRules = (signal?: AbortSignal): Promise<RoutingRule[]> => fetchJson('/api/events/routing-rules', { signal });
+export const createRule = (r: { categoryCode: string; districtCode?: string; gridCode?: string; departmentCode: string }): Promise<RoutingRule> => fetchJson('/api/events/routing-rules', json('POST', r));
+export const deleteRule = (id: number): Promise<void> => fetchJson(`/api/events/routing-rules/${id}`, { method: 'DELETE' });
+
+export interface NewEvent {
+  title: string;
+  description?: string;
+  categoryCode: string;
+  severity: Severity;
+  source: 'manual' | 'hotline' | 'grid_worker';
+  sourceRef?: string;
+  lon: number;
+  lat: number;
+  address?: string;
+}
+
+export const createEvent = (e: NewEvent): Promise<EventDetail> => fetchJson('/api/events', json('POST', e));
+
+export interface DepartmentStats {
+  departmentCode: string;
+  departmentName: string;
+  total: number;
+  open: number;
+  handled: number;
+  onTime: number;
+  overdue: number;
+  onTimeRate: number | null;
+}
+
+export const fetchStats = (signal?: AbortSignal): Promise<{ total: number; open: number; overdue: number; onTimeRate: number | null; departments: DepartmentStats[] }> =>
+  fetchJson('/api/events/stats', { signal });
+
+/** A district or grid to place an event by (from the one map's boundary and grid layers). */
+export interface PlaceOption {
+  code: string;
+  name: string;
+  districtCode: string;
+  lon: number;
+  lat: number;
+}
+
+interface PointCollection {
+  features: Array<{ properties: Record<string, string | number>; geometry: { type: string; coordinates: unknown } }>;
+}
+
+/** Districts (with their code only; a rule or a grid narrows the place) and grids with their centre points. */
+export async function fetchPlaces(signal?: AbortSignal): Promise<{ districts: Array<{ code: string; name: string }>; grids: PlaceOption[] }> {
+  const [districts, grids] = await Promise.all([
+    fetchJson<PointCollection>('/api/map/layers/districts/geojson', { signal }),
+    fetchJson<PointCollection>('/api/map/layers/grids/geojson?limit=100000', { signal }),
+  ]);
+  return {
+    districts: districts.features.map((f) => ({ code: String(f.properties.code), name: String(f.properties.name) })).sort((a, b) => a.code.localeCompare(b.code)),
+    grids: grids.features
+      .filter((f) => f.geometry.type === 'Point')
+      .map((f) => {
+        const [lon, lat] = f.geometry.coordinates as [number, number];
+        return { code: String(f.properties.code), name: String(f.properties.name), districtCode: String(f.properties.districtCode), lon, lat };
+      }),
+  };
+}

@@ -1,5 +1,5 @@
 import { useResource, type Resource } from '../../../app/use-resource.ts';
-import { fetchCalendar, fetchCategories, fetchDepartments, fetchEvent, fetchEvents, type CalendarView, type Category, type Department, type EventDetail, type EventListFilter, type EventSummary } from '../api/events-api.ts';
+import { fetchCalendar, fetchCategories, fetchDepartments, fetchEvent, fetchEvents, fetchPlaces, fetchRules, fetchStats, type RoutingRule, type CalendarView, type Category, type Department, type EventDetail, type EventListFilter, type EventSummary } from '../api/events-api.ts';
 
 const REFRESH_MS = 15_000;
 
@@ -22,4 +22,17 @@ export function useCategories(): Resource<Category[]> {
 
 export function useCalendar(year: number): Resource<CalendarView> {
   return useResource((signal) => fetchCalendar(year, signal), { key: `event-calendar-${year}` });
+}
+
+export function useRules(): Resource<RoutingRule[]> {
+  return useResource((signal) => fetchRules(signal), { key: 'event-routing-rules' });
+}
+
+/** Totals and the on-time rate per unit (the last 30 days by default), refreshed every 15 s. */
+export function useStats(): Resource<Awaited<ReturnType<typeof fetchStats>>> {
+  return useResource((signal) => fetchStats(signal), { key: 'event-stats', pollMs: () => REFRESH_MS });
+}
+
+export function usePlaces(): Resource<Awaited<ReturnType<typeof fetchPlaces>>> {
+  return useResource((signal) => fetchPlaces(signal), { key: 'event-places' });
 }

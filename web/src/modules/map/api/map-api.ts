@@ -21,6 +21,8 @@ export interface MapLayer {
   permission: string;
   tiles: string;
   geojson: string;
+  /** Reload this often when shown (live layers); 0 for layers that rarely change. */
+  refreshSeconds: number;
 }
 
 export interface LayerList {

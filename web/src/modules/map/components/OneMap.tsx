@@ -1,7 +1,7 @@
 // 一张图 the map: MapLibre with the platform's vector-tile layers only (no remote basemap, so it
 // works offline). Clicking a feature shows its properties; clicking a cluster zooms in.
 import { Alert, Card, Descriptions, Typography } from 'antd';
-import type { MapGeoJSONFeature } from 'maplibre-gl';
+import type { MapGeoJSONFeature, VectorTileSource } from 'maplibre-gl';
 import { Map as MapLibreMap, NavigationControl, setWorkerUrl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -99,6 +99,23 @@ export function OneMap({ shown, height = '100%' }: { shown: readonly MapLayer[];
     }
     if (container.current) delete container.current.dataset.idle;
     map.triggerRepaint();
+  }, [shown, ready]);
+
+  // Live layers (events, alarms, devices) reload on their own period while shown.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !ready) return;
+    const live = shown.filter((l) => l.refreshSeconds > 0);
+    if (live.length === 0) return;
+    const timers = live.map((layer) =>
+      setInterval(() => {
+        const source = map.getSource<VectorTileSource>(layer.id);
+        if (!source) return;
+        source.setTiles([`${window.location.origin}${layer.tiles}?v=${Date.now()}`]);
+        if (container.current) container.current.dataset.refreshedAt = String(Date.now());
+      }, layer.refreshSeconds * 1000),
+    );
+    return () => timers.forEach(clearInterval);
   }, [shown, ready]);
 
   if (failure) return <Alert type="warning" showIcon title={t('map.webglError')} description={failure} />;

@@ -49,7 +49,10 @@ export const ScreenMap = forwardRef<ScreenMapHandle, { layers: readonly MapLayer
     map.on('idle', () => {
       element.dataset.idle = 'true';
     });
+    const pending = reloads.current;
     return () => {
+      clearTimeout(pending.timer);
+      pending.timer = undefined;
       map.remove();
       mapRef.current = null;
     };
@@ -61,17 +64,20 @@ export const ScreenMap = forwardRef<ScreenMapHandle, { layers: readonly MapLayer
       if (!map) return;
       const changed = item.kind === 'event' ? ['events-open', 'events-heat'] : ['alarms', 'devices'];
       for (const id of changed) reloads.current.ids.add(id);
-      // A burst of stream messages reloads the tiles once.
-      clearTimeout(reloads.current.timer);
-      reloads.current.timer = setTimeout(() => {
-        const v = Date.now();
-        for (const id of reloads.current.ids) {
-          const layer = layers.find((l) => l.id === id);
-          const source = map.getSource<VectorTileSource>(id);
-          if (layer && source) source.setTiles([`${window.location.origin}${layer.tiles}?v=${v}`]);
-        }
-        reloads.current.ids.clear();
-      }, 800);
+      // Throttled, not debounced: a burst reloads the tiles once, and a steady stream still reloads them every 800 ms.
+      if (reloads.current.timer === undefined) {
+        reloads.current.timer = setTimeout(() => {
+          reloads.current.timer = undefined;
+          const v = Date.now();
+          for (const id of reloads.current.ids) {
+            const layer = layers.find((l) => l.id === id);
+            const source = map.getSource<VectorTileSource>(id);
+            if (layer && source) source.setTiles([`${window.location.origin}${layer.tiles}?v=${v}`]);
+          }
+          reloads.current.ids.clear();
+          if (container.current) container.current.dataset.reloads = String(Number(container.current.dataset.reloads ?? '0') + 1);
+        }, 800);
+      }
       if (item.lon === null || item.lat === null) return;
       const key = item.kind === 'event' ? `e${item.eventId}` : `a${item.alarmId}`;
       const color = item.kind === 'alarm' ? '#ff4d4f' : item.severity === 'urgent' ? '#ff4d4f' : item.severity === 'major' ? '#ff7a45' : '#ffc53d';

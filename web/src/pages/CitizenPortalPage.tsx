@@ -12,6 +12,7 @@ import { ErrorResult } from '../app/ErrorResult.tsx';
 import { LANGUAGES, useLanguage, type Language } from '../app/i18n.ts';
 import { identityApi, type Me, type MyApplication } from '../modules/identity/api/identity.ts';
 import { SignInForm } from '../modules/identity/components/SignInForm.tsx';
+import { useAction } from '../modules/identity/hooks/use-action.ts';
 import { useSession } from '../modules/identity/hooks/use-session.ts';
 
 const PAGE = { maxWidth: 520, margin: '0 auto', padding: '16px 12px 48px' } as const;
@@ -21,17 +22,12 @@ const problemText = (e: unknown) => (e instanceof ApiError ? (e.detail ?? e.titl
 
 function RegisterPerson({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   return (
     <Form
       layout="vertical"
       data-testid="register-person"
-      onFinish={(v: { idNumber: string; name: string; password: string }) => {
-        setBusy(true);
-        setError(undefined);
-        identityApi.registerPerson(v).then(onDone, (e: unknown) => setError(problemText(e))).finally(() => setBusy(false));
-      }}
+      onFinish={(v: { idNumber: string; name: string; password: string }) => run(() => identityApi.registerPerson(v), onDone)}
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="register-error" />}
       <Form.Item name="idNumber" label={t('identity.portal.idNumber')} rules={[{ required: true, pattern: /^([0-9]{17}[0-9Xx]|[0-9]{15})$/ }]}>
@@ -52,18 +48,15 @@ function RegisterPerson({ onDone }: { onDone: () => void }) {
 
 function RegisterLegal({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   return (
     <Form
       layout="vertical"
       data-testid="register-legal"
       initialValues={{ actingRole: 'legal_rep' }}
-      onFinish={(v: { uscc: string; actingIdNumber: string; actingName: string; actingRole: 'legal_rep' | 'agent'; password: string }) => {
-        setBusy(true);
-        setError(undefined);
-        identityApi.registerLegal({ ...v, uscc: v.uscc.toUpperCase() }).then(onDone, (e: unknown) => setError(problemText(e))).finally(() => setBusy(false));
-      }}
+      onFinish={(v: { uscc: string; actingIdNumber: string; actingName: string; actingRole: 'legal_rep' | 'agent'; password: string }) =>
+        run(() => identityApi.registerLegal({ ...v, uscc: v.uscc.toUpperCase() }), onDone)
+      }
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="register-error" />}
       <Form.Item name="uscc" label={t('identity.portal.uscc')} rules={[{ required: true, pattern: /^[0-9A-Za-z]{18}$/ }]}>

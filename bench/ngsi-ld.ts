@@ -62,6 +62,7 @@ async function measure(target: BenchDatabase, n: number) {
   }
   const updateSeconds = (performance.now() - t) / 1000;
   await db.exec('ANALYZE ngsi_entities');
+  await db.exec('ANALYZE ngsi_numeric');
 
   log(`${target.label}: bare INSERT … ON CONFLICT of the same rows…`);
   t = performance.now();
@@ -96,6 +97,10 @@ async function measure(target: BenchDatabase, n: number) {
 }
 
 export async function benchNgsiLd(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    process.stdout.write('npm run bench -- ngsi-ld [--entities N]\n  --entities N  entities upserted and queried (default 100 000); PGlite, and PostgreSQL when reachable\n');
+    return;
+  }
   const n = argValue('entities', 100_000);
   const results = await eachBenchDatabase((target) => measure(target, n));
   const ms = (x: number) => `${x.toFixed(2)} ms`;

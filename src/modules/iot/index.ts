@@ -28,6 +28,10 @@ export const iotMigrations: MigrationSource = { module: 'iot', dir: fileURLToPat
 export interface IotOptions {
   /** Days of history kept; older daily partitions are dropped (default 400). */
   retentionDays?: number;
+  /** Days of the hourly rollup (min/max/sum/count per hour) kept (default 1 100). */
+  rollupHourRetentionDays?: number;
+  /** Days of the daily rollup kept (default 3 650). */
+  rollupDayRetentionDays?: number;
   /** Days dead letters are kept (default 30). */
   deadLetterRetentionDays?: number;
   writer?: Partial<WriterOptions>;
@@ -52,7 +56,7 @@ export interface IotModule extends PlatformModule {
   registerDemoSensors(): Promise<DemoRegistration>;
   /** Add the module's counters (dead letters by reason, readings stored, overload refusals) to the Prometheus registry. */
   registerMetrics(registry: Registry): void;
-  /** Run retention now: drop telemetry partitions and delete dead letters past their retention. */
+  /** Run retention now: drop telemetry partitions and delete rollups and dead letters past their retention. */
   maintain(): Promise<void>;
 }
 
@@ -75,7 +79,14 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
   const deviceAccess = ctx.mqtt.deviceAccess;
   const brokerAccess = deviceAccess ? createBrokerAccess({ access: deviceAccess, logger, devices: () => registry.states() }) : undefined;
   registry.setAccessSync(brokerAccess);
-  const telemetry = createTelemetryService({ registry, store, clock: ctx.clock, retentionDays });
+  const telemetry = createTelemetryService({
+    registry,
+    store,
+    clock: ctx.clock,
+    retentionDays,
+    rollupHourRetentionDays: options.rollupHourRetentionDays ?? 1_100,
+    rollupDayRetentionDays: options.rollupDayRetentionDays ?? 3_650,
+  });
   const alarms = createAlarmService({ db: ctx.db, clock: ctx.clock, registry });
   const commands = createCommandService({ db: ctx.db, clock: ctx.clock, logger, mqtt: ctx.mqtt, registry, deadLetter: deadLetters.put });
   const ngsiLd = createNgsiLd({ db: ctx.db, clock: ctx.clock, logger, migrations: iotMigrations }, options.ngsiLd);
@@ -106,6 +117,8 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
       writer.forgetPartitions();
       logger.info({ dropped }, 'iot telemetry partitions past retention dropped');
     }
+    const rollups = await telemetry.maintainRollups();
+    if (rollups.hour + rollups.day > 0) logger.info(rollups, 'iot telemetry rollups past retention deleted');
     const deleted = await store.deleteDeadLettersBefore(new Date(ctx.clock.now().getTime() - (options.deadLetterRetentionDays ?? 30) * 86_400_000));
     if (deleted > 0) logger.info({ deleted }, 'iot dead letters past retention deleted');
   };

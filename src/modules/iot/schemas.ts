@@ -150,6 +150,9 @@ export const HistorySchema = Type.Object({
   deviceId: Type.String(),
   attribute: Type.String(),
   bucketSeconds: Type.Union([Type.Integer(), Type.Null()], { description: 'null: raw readings' }),
+  source: Type.Union([Type.Literal('raw'), Type.Literal('rollup_hour'), Type.Literal('rollup_day')], {
+    description: 'raw readings, or buckets read from the stored hourly / daily rollups (whole hours or days of bucketSeconds)',
+  }),
   points: Type.Array(
     Type.Object({
       t: Type.String({ format: 'date-time' }),

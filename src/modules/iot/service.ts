@@ -1,4 +1,5 @@
-// Telemetry queries, partition maintenance (create ahead, retention) and the MQTT device checks.
+// Telemetry queries (raw or from the stored rollups), partition and rollup maintenance (create
+// ahead, retention) and the MQTT device checks.
 import type { Clock } from '../../kernel/index.ts';
 import type { MqttAuthHooks } from '../../platform/mqtt/index.ts';
 import { iotError } from './errors.ts';
@@ -18,9 +19,20 @@ export interface TelemetryService {
   deadLetters(query: { limit: number; reason?: string | undefined }): Promise<DeadLetter[]>;
   /** Create the partitions of yesterday to `aheadDays` days ahead; drop those past retention. Returns the dropped days. */
   maintainPartitions(): Promise<string[]>;
+  /** Delete hourly and daily rollup rows past their retention. Returns the rows deleted per table. */
+  maintainRollups(): Promise<{ hour: number; day: number }>;
 }
 
-export function createTelemetryService(deps: { registry: DeviceRegistry; store: TelemetryStore; clock: Clock; retentionDays: number; aheadDays?: number }): TelemetryService {
+export interface TelemetryRetention {
+  /** Days of raw readings kept (daily partitions dropped after). */
+  retentionDays: number;
+  /** Days of the hourly rollup kept. */
+  rollupHourRetentionDays: number;
+  /** Days of the daily rollup kept. */
+  rollupDayRetentionDays: number;
+}
+
+export function createTelemetryService(deps: { registry: DeviceRegistry; store: TelemetryStore; clock: Clock; aheadDays?: number } & TelemetryRetention): TelemetryService {
   const { store, clock } = deps;
   return {
     async history(deviceId, query) {
@@ -29,17 +41,19 @@ export function createTelemetryService(deps: { registry: DeviceRegistry; store: 
       const to = new Date(query.to);
       const range = to.getTime() - from.getTime();
       if (!(range > 0)) throw iotError('query_invalid', '`to` must be after `from`', { field: '/query/to' });
-      if (range > (deps.retentionDays + 1) * DAY_MS) throw iotError('query_invalid', `range longer than the ${deps.retentionDays}-day retention`, { field: '/query/from' });
       let bucket = query.bucketSeconds ?? null;
       if (bucket === null && range > RAW_RANGE_MS) {
         const wanted = range / 1000 / TARGET_BUCKETS;
-        bucket = NICE_BUCKETS.find((b) => b >= wanted) ?? Math.ceil(wanted);
+        bucket = NICE_BUCKETS.find((b) => b >= wanted) ?? Math.ceil(wanted / 86_400) * 86_400;
       }
+      // Whole hours are read from the rollups, which are kept longer than the raw readings.
+      const kept = bucket !== null && bucket % 3600 === 0 ? Math.max(deps.retentionDays, deps.rollupDayRetentionDays) : deps.retentionDays;
+      if (range > (kept + 1) * DAY_MS) throw iotError('query_invalid', `range longer than the ${kept}-day retention`, { field: '/query/from' });
       if (bucket !== null && range / 1000 / bucket > MAX_POINTS) {
         throw iotError('query_invalid', `more than ${MAX_POINTS} buckets: use a larger bucketSeconds`, { field: '/query/bucketSeconds' });
       }
-      const points = await store.history(deviceId, query.attribute, from, to, bucket, MAX_POINTS);
-      return { deviceId, attribute: query.attribute, bucketSeconds: bucket, points };
+      const { source, points } = await store.history(deviceId, query.attribute, from, to, bucket, MAX_POINTS);
+      return { deviceId, attribute: query.attribute, bucketSeconds: bucket, source, points };
     },
 
     deadLetters: (query) => store.deadLetters(query.limit, query.reason),
@@ -56,6 +70,14 @@ export function createTelemetryService(deps: { registry: DeviceRegistry; store: 
         dropped.push(new Date(day).toISOString().slice(0, 10));
       }
       return dropped;
+    },
+
+    async maintainRollups() {
+      // A bucket goes once it ends before the retention window starts.
+      const now = clock.now().getTime();
+      const hour = await store.deleteRollupsBefore('iot_rollup_hour', new Date(now - deps.rollupHourRetentionDays * DAY_MS - 3_600_000));
+      const day = await store.deleteRollupsBefore('iot_rollup_day', new Date(now - deps.rollupDayRetentionDays * DAY_MS - DAY_MS));
+      return { hour, day };
     },
   };
 }

@@ -156,11 +156,13 @@ export function createDeviceStore(db: Database) {
       return rows[0]?.n ?? 0;
     },
 
-    /** Delete the device, its latest state and its history. */
+    /** Delete the device, its latest state and its history (raw and rollups). */
     async deleteDevice(id: string): Promise<boolean> {
       return db.transaction(async (tx) => {
         await tx.query('DELETE FROM iot_latest WHERE device_id = $1', [id]);
         await tx.query('DELETE FROM iot_telemetry WHERE device_id = $1', [id]);
+        await tx.query('DELETE FROM iot_rollup_hour WHERE device_id = $1', [id]);
+        await tx.query('DELETE FROM iot_rollup_day WHERE device_id = $1', [id]);
         const r = await tx.query('DELETE FROM iot_devices WHERE id = $1', [id]);
         return r.rowCount === 1;
       });

@@ -1,4 +1,4 @@
-// SQL for iot_telemetry (partitioned by day), iot_latest and iot_dead_letters.
+// SQL for iot_telemetry (partitioned by day), its hourly and daily rollups, iot_latest and iot_dead_letters.
 import type { Database, Queryable } from '../../platform/db/index.ts';
 import type { DeadLetter, History } from './schemas.ts';
 import { isoColumn as iso } from './store.ts';
@@ -23,6 +23,35 @@ export interface DeadLetterInput {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** Where aggregated history came from: raw readings, or mostly the hourly / daily rollup. */
+export type HistorySource = 'raw' | 'rollup_hour' | 'rollup_day';
+export interface HistoryResult {
+  source: HistorySource;
+  points: History['points'];
+}
+
+/** The upsert of one rollup table from the `ins` CTE (the rows just inserted). */
+const rollupUpsert = (table: string, seconds: number): string =>
+  `INSERT INTO ${table} AS r (device_id, attribute, bucket, count, sum, min, max)
+   SELECT device_id, attribute, to_timestamp(floor(extract(epoch FROM observed_at) / ${seconds}) * ${seconds}), count(*), sum(value), min(value), max(value)
+   FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+   ON CONFLICT (device_id, attribute, bucket) DO UPDATE SET count = r.count + excluded.count, sum = r.sum + excluded.sum,
+     min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;
+
+/**
+ * Split [from, to) for a rollup read: raw readings for [from, hourFrom) and [hourTo, to), the
+ * hourly rollup for [hourFrom, dayFrom) and [dayTo, hourTo), the daily rollup for [dayFrom, dayTo).
+ */
+export function planRollupRead(from: number, to: number, useDays: boolean): { hourFrom: number; hourTo: number; dayFrom: number; dayTo: number } {
+  const hourFrom = Math.min(Math.ceil(from / HOUR_MS) * HOUR_MS, to);
+  const hourTo = Math.max(Math.floor(to / HOUR_MS) * HOUR_MS, hourFrom);
+  if (!useDays) return { hourFrom, hourTo, dayFrom: hourTo, dayTo: hourTo };
+  const dayFrom = Math.min(Math.ceil(hourFrom / DAY_MS) * DAY_MS, hourTo);
+  const dayTo = Math.max(Math.floor(hourTo / DAY_MS) * DAY_MS, dayFrom);
+  return { hourFrom, hourTo, dayFrom, dayTo };
+}
 
 function byKey(a: Reading, b: Reading): number {
   if (a.deviceId !== b.deviceId) return a.deviceId < b.deviceId ? -1 : 1;
@@ -72,10 +101,17 @@ export function createTelemetryStore(db: Database) {
     async insertReadings(tx: Queryable, unordered: readonly Reading[], receivedAt: Date): Promise<number> {
       // One key order for every batch, so concurrent batches lock rows in the same order (no deadlock).
       const readings = [...unordered].sort(byKey);
-      const r = await tx.query(
-        `INSERT INTO iot_telemetry (device_id, attribute, observed_at, value, received_at)
-         SELECT d, a, t, v, $5 FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[]) AS u(d, a, t, v)
-         ON CONFLICT DO NOTHING`,
+      // The rollups add exactly the rows this statement inserted (RETURNING skips a redelivered
+      // reading, and a concurrent insert of the same key waits for the other transaction), so they
+      // never miss a reading nor count one twice. Groups are upserted in key order (no deadlock).
+      const r = await tx.query<{ n: number }>(
+        `WITH ins AS (
+           INSERT INTO iot_telemetry (device_id, attribute, observed_at, value, received_at)
+           SELECT d, a, t, v, $5 FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[]) AS u(d, a, t, v)
+           ON CONFLICT DO NOTHING
+           RETURNING device_id, attribute, observed_at, value
+         ), roll_hour AS (${rollupUpsert('iot_rollup_hour', 3600)}), roll_day AS (${rollupUpsert('iot_rollup_day', 86_400)})
+         SELECT count(*)::int AS n FROM ins`,
         [readings.map((x) => x.deviceId), readings.map((x) => x.attribute), readings.map((x) => x.observedAt.toISOString()), readings.map((x) => x.value), receivedAt.toISOString()],
       );
       // ON CONFLICT DO UPDATE may touch a row once per statement: keep the newest per key.
@@ -93,10 +129,16 @@ export function createTelemetryStore(db: Database) {
          WHERE iot_latest.observed_at <= excluded.observed_at`,
         [latest.map((x) => x.deviceId), latest.map((x) => x.attribute), latest.map((x) => x.observedAt.toISOString()), latest.map((x) => x.value), receivedAt.toISOString()],
       );
-      return r.rowCount;
+      return Number(r.rows[0]?.n ?? 0);
     },
 
-    async history(deviceId: string, attribute: string, from: Date, to: Date, bucketSeconds: number | null, limit: number): Promise<History['points']> {
+    /**
+     * Readings of one attribute: raw (`bucketSeconds` null) or aggregated per bucket. A bucket that
+     * is a whole number of hours is answered from the hourly rollup (and a whole number of days from
+     * the daily rollup) for the aligned part of the range, and from raw readings only for the
+     * partial hours at its ends — the same figures as aggregating the raw readings.
+     */
+    async history(deviceId: string, attribute: string, from: Date, to: Date, bucketSeconds: number | null, limit: number): Promise<HistoryResult> {
       const params = [deviceId, attribute, from.toISOString(), to.toISOString(), limit];
       if (bucketSeconds === null) {
         const { rows } = await db.query<{ t: string; v: number }>(
@@ -104,16 +146,51 @@ export function createTelemetryStore(db: Database) {
            WHERE device_id = $1 AND attribute = $2 AND observed_at >= $3 AND observed_at < $4 ORDER BY observed_at LIMIT $5`,
           params,
         );
-        return rows.map((r) => ({ t: r.t, avg: Number(r.v), min: Number(r.v), max: Number(r.v), count: 1 }));
+        return { source: 'raw', points: rows.map((r) => ({ t: r.t, avg: Number(r.v), min: Number(r.v), max: Number(r.v), count: 1 })) };
       }
-      const { rows } = await db.query<{ t: string; avg: number; min: number; max: number; count: number }>(
-        `SELECT ${iso('to_timestamp(b * $6)', 't')}, avg, min, max, count FROM (
-           SELECT floor(extract(epoch FROM observed_at) / $6)::bigint AS b, avg(value) AS avg, min(value) AS min, max(value) AS max, count(*)::int AS count
-           FROM iot_telemetry WHERE device_id = $1 AND attribute = $2 AND observed_at >= $3 AND observed_at < $4
-           GROUP BY 1) s ORDER BY b LIMIT $5`,
-        [...params, bucketSeconds],
+      if (bucketSeconds % 3600 !== 0) {
+        const { rows } = await db.query<{ t: string; avg: number; min: number; max: number; count: number }>(
+          `SELECT ${iso('to_timestamp(b * $6)', 't')}, avg, min, max, count FROM (
+             SELECT floor(extract(epoch FROM observed_at) / $6)::bigint AS b, avg(value) AS avg, min(value) AS min, max(value) AS max, count(*)::int AS count
+             FROM iot_telemetry WHERE device_id = $1 AND attribute = $2 AND observed_at >= $3 AND observed_at < $4
+             GROUP BY 1) s ORDER BY b LIMIT $5`,
+          [...params, bucketSeconds],
+        );
+        return { source: 'raw', points: rows.map((r) => ({ t: r.t, avg: Number(r.avg), min: Number(r.min), max: Number(r.max), count: Number(r.count) })) };
+      }
+      const plan = planRollupRead(from.getTime(), to.getTime(), bucketSeconds % 86_400 === 0);
+      const at = (ms: number): string => new Date(ms).toISOString();
+      const { rows } = await db.query<{ t: string; sum: number; min: number; max: number; count: number | string }>(
+        `SELECT ${iso('to_timestamp(b * $6)', 't')}, sum, min, max, count FROM (
+           SELECT floor(extract(epoch FROM t) / $6)::bigint AS b, sum(s) AS sum, min(mn) AS min, max(mx) AS max, sum(c) AS count FROM (
+             SELECT observed_at AS t, value AS s, 1::bigint AS c, value AS mn, value AS mx FROM iot_telemetry
+             WHERE device_id = $1 AND attribute = $2 AND ((observed_at >= $3 AND observed_at < $7) OR (observed_at >= $8 AND observed_at < $4))
+             UNION ALL
+             SELECT bucket, sum, count, min, max FROM iot_rollup_hour
+             WHERE device_id = $1 AND attribute = $2 AND ((bucket >= $7 AND bucket < $9) OR (bucket >= $10 AND bucket < $8))
+             UNION ALL
+             SELECT bucket, sum, count, min, max FROM iot_rollup_day
+             WHERE device_id = $1 AND attribute = $2 AND bucket >= $9 AND bucket < $10
+           ) u GROUP BY 1) s ORDER BY b LIMIT $5`,
+        [...params, bucketSeconds, at(plan.hourFrom), at(plan.hourTo), at(plan.dayFrom), at(plan.dayTo)],
       );
-      return rows.map((r) => ({ t: r.t, avg: Number(r.avg), min: Number(r.min), max: Number(r.max), count: Number(r.count) }));
+      return {
+        source: plan.dayTo > plan.dayFrom ? 'rollup_day' : plan.hourTo > plan.hourFrom ? 'rollup_hour' : 'raw',
+        points: rows.map((r) => ({ t: r.t, avg: Number(r.sum) / Number(r.count), min: Number(r.min), max: Number(r.max), count: Number(r.count) })),
+      };
+    },
+
+    /** Delete rollup rows of buckets before `cutoff` (their own retention), in slices. */
+    async deleteRollupsBefore(table: 'iot_rollup_hour' | 'iot_rollup_day', cutoff: Date): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const r = await db.query(
+          `DELETE FROM ${table} WHERE (device_id, attribute, bucket) IN (SELECT device_id, attribute, bucket FROM ${table} WHERE bucket < $1 LIMIT 10000)`,
+          [cutoff.toISOString()],
+        );
+        total += r.rowCount;
+        if (r.rowCount < 10_000) return total;
+      }
     },
 
     async insertDeadLetter(d: DeadLetterInput, at: Date): Promise<void> {

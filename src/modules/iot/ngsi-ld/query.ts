@@ -193,9 +193,65 @@ function termSql(t: Term, ctx: LdContext, params: Params): string {
   return t.op === '!=' ? `((${expr}) IS NOT NULL AND NOT ${positive})` : positive;
 }
 
+interface Bound {
+  value: number;
+  strict: boolean;
+}
+interface NumericRange {
+  attrKey: string;
+  lower: Bound[];
+  upper: Bound[];
+}
+
+/**
+ * A numeric comparison of a plain attribute (`height>3`, `height==2..4`) as a range of
+ * ngsi_numeric, which holds every number-typed attribute value of every entity (btree on attr,
+ * value). Stored numbers came through JSON as doubles, so the float8 comparison there gives the
+ * same answer as comparing the jsonb values.
+ */
+function numericRange(n: Node, ctx: LdContext): NumericRange | null {
+  if ('items' in n || n.kind !== 'compare' || n.path.sub !== null || n.path.inValue.length > 0) return null;
+  const num = (v: Literal): v is number => typeof v === 'number' && Number.isFinite(v);
+  const attrKey = expand(n.path.attr, ctx);
+  const v = n.value;
+  if (typeof v === 'object' && !Array.isArray(v)) {
+    if (n.op !== '==' || !num(v.from) || !num(v.to)) return null;
+    return { attrKey, lower: [{ value: v.from, strict: false }], upper: [{ value: v.to, strict: false }] };
+  }
+  if (Array.isArray(v) || !num(v)) return null;
+  const bound = { value: v, strict: n.op === '>' || n.op === '<' };
+  if (n.op === '>' || n.op === '>=') return { attrKey, lower: [bound], upper: [] };
+  if (n.op === '<' || n.op === '<=') return { attrKey, lower: [], upper: [bound] };
+  return null;
+}
+
+function rangeSql(r: NumericRange, params: Params): string {
+  const bounds = [...r.lower.map((b) => ` AND n.value ${b.strict ? '>' : '>='} ${params.add(b.value)}::float8`), ...r.upper.map((b) => ` AND n.value ${b.strict ? '<' : '<='} ${params.add(b.value)}::float8`)];
+  return `id IN (SELECT n.entity_id FROM ngsi_numeric n WHERE n.attr = ${params.add(r.attrKey)}${bounds.join('')})`;
+}
+
 function nodeSql(n: Node, ctx: LdContext, params: Params): string {
-  if ('items' in n) return `(${n.items.map((x) => nodeSql(x, ctx, params)).join(n.kind === 'and' ? ' AND ' : ' OR ')})`;
-  return termSql(n, ctx, params);
+  if (!('items' in n)) {
+    const range = numericRange(n, ctx);
+    return range ? rangeSql(range, params) : termSql(n, ctx, params);
+  }
+  if (n.kind === 'or') return `(${n.items.map((x) => nodeSql(x, ctx, params)).join(' OR ')})`;
+  // Bounds on one attribute joined by `;` become one index range (height>2;height<4).
+  const ranges = new Map<string, NumericRange>();
+  const parts: string[] = [];
+  for (const item of n.items) {
+    const range = numericRange(item, ctx);
+    if (!range) {
+      parts.push(nodeSql(item, ctx, params));
+      continue;
+    }
+    const seen = ranges.get(range.attrKey);
+    if (seen) {
+      seen.lower.push(...range.lower);
+      seen.upper.push(...range.upper);
+    } else ranges.set(range.attrKey, range);
+  }
+  return `(${[...[...ranges.values()].map((r) => rangeSql(r, params)), ...parts].join(' AND ')})`;
 }
 
 /** `q` as a SQL condition on ngsi_entities. */

@@ -46,6 +46,8 @@ export interface History {
   attribute: string;
   /** null: raw readings. */
   bucketSeconds: number | null;
+  /** raw readings, or buckets read from the stored hourly / daily rollups. */
+  source: 'raw' | 'rollup_hour' | 'rollup_day';
   points: Array<{ t: string; avg: number; min: number; max: number; count: number }>;
 }
 

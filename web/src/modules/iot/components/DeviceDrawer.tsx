@@ -50,7 +50,12 @@ function HistoryPanel({ id, attribute, unit }: { id: string; attribute: string; 
         />
       </Space>
       {body}
-      {data?.bucketSeconds ? <Typography.Text type="secondary">{t('iot.bucket', { minutes: Math.round(data.bucketSeconds / 60) })}</Typography.Text> : null}
+      {data?.bucketSeconds ? (
+        <Typography.Text type="secondary" data-testid="history-bucket">
+          {t('iot.bucket', { minutes: Math.round(data.bucketSeconds / 60) })}
+          {data.source !== 'raw' ? ` · ${t(`iot.rollup.${data.source}`)}` : ''}
+        </Typography.Text>
+      ) : null}
     </Space>
   );
 }

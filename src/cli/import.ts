@@ -1,5 +1,6 @@
 // `citybrain import <resource-code> <file>`: stream a file to a running platform's aggregation API
-// and follow the load with a progress bar (upload, then rows), then print the counts.
+// and follow the load with a progress bar (upload, then rows), then print the counts and the
+// columns no data item took (--map 列名=item maps them).
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,6 +10,8 @@ export interface ImportOptions {
   url: string;
   format?: string;
   apiKey?: string;
+  /** 列映射 `列名=item` entries: map a file column to a data item; `列名=` leaves it out. */
+  map?: readonly string[];
 }
 
 interface LoadView {
@@ -21,6 +24,7 @@ interface LoadView {
   rowsUpdated: number;
   rowsRejected: number;
   error: string | null;
+  unmapped?: string[];
 }
 
 /** Returns the process exit code: 0 loaded (bad rows may be quarantined), 1 failed. */
@@ -37,6 +41,7 @@ export async function importFile(code: string, file: string, opts: ImportOptions
     progress.update({ phase: 'upload', done: sent, total: size });
   });
   const query = new URLSearchParams({ fileName: path.basename(file), ...(opts.format ? { format: opts.format } : {}) });
+  for (const entry of opts.map ?? []) query.append('map', entry);
   const res = await fetch(`${base}/api/aggregation/resources/${encodeURIComponent(code)}/loads?${query.toString()}`, {
     method: 'POST',
     headers,
@@ -63,6 +68,7 @@ export async function importFile(code: string, file: string, opts: ImportOptions
     return 1;
   }
   out(`load ${load.id} done: ${load.rowsRead} rows read, ${load.rowsInserted} inserted, ${load.rowsUpdated} updated, ${load.rowsRejected} quarantined`);
+  if (load.unmapped?.length) out(`columns not loaded (no data item matches): ${load.unmapped.join(', ')}; map them with --map 列名=item, or leave them out with --map 列名=`);
   if (load.rowsRejected > 0) out(`quarantined rows: ${base}/api/aggregation/loads/${load.id}/rejects.csv`);
   return 0;
 }

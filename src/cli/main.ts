@@ -185,11 +185,12 @@ export function buildProgram(): Command {
     .option('--url <url>', 'the platform', `http://127.0.0.1:${process.env.PORT ?? '8080'}`)
     .option('--format <format>', 'csv, xlsx or json (default: from the file name)')
     .option('--api-key <key>', 'API key (default: CITYBRAIN_API_KEY)')
-    .addHelpText('after', '\nBad rows are quarantined, not fatal; the command prints where to download them.\nExit status: 0 loaded, 1 refused or failed.')
-    .action(async (code: string, file: string, opts: { url: string; format?: string; apiKey?: string }) => {
+    .option('--map <列名=item>', 'map a file column to a data item (repeatable); 列名= leaves the column out', (v: string, prev: string[] = []) => [...prev, v])
+    .addHelpText('after', '\nColumns match data items by name or title unless mapped; columns that match nothing are listed, not loaded.\nBad rows are quarantined, not fatal; the command prints where to download them.\nExit status: 0 loaded, 1 refused or failed.')
+    .action(async (code: string, file: string, opts: { url: string; format?: string; apiKey?: string; map?: string[] }) => {
       try {
         const apiKey = opts.apiKey ?? process.env.CITYBRAIN_API_KEY;
-        process.exit(await importFile(code, file, { url: opts.url, ...(opts.format ? { format: opts.format } : {}), ...(apiKey ? { apiKey } : {}) }, out));
+        process.exit(await importFile(code, file, { url: opts.url, ...(opts.format ? { format: opts.format } : {}), ...(apiKey ? { apiKey } : {}), ...(opts.map ? { map: opts.map } : {}) }, out));
       } catch (e) {
         fail(e);
       }

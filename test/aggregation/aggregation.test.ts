@@ -80,12 +80,14 @@ forEachDatabase('aggregation', { migrations: [catalogMigrations, aggregationMigr
     const load = await upload(iconv.encode(csv, 'gbk'), 'fileName=参保.csv');
     expect(load).toMatchObject({ status: 'done', encoding: 'gbk', rowsRead: 8, rowsInserted: 3, rowsUpdated: 0, rowsRejected: 5 });
     expect(load.columns).toEqual([
-      { header: '公民身份号码', inferredType: 'string', item: 'id_number' },
-      { header: '姓名', inferredType: 'string', item: 'name' },
-      { header: '参保日期', inferredType: 'string', item: 'insured_on' },
-      { header: '缴费基数', inferredType: 'string', item: 'base_amount' },
-      { header: '备注', inferredType: 'string', item: null },
+      { header: '公民身份号码', inferredType: 'string', item: 'id_number', mappedBy: 'title' },
+      { header: '姓名', inferredType: 'string', item: 'name', mappedBy: 'title' },
+      { header: '参保日期', inferredType: 'string', item: 'insured_on', mappedBy: 'title' },
+      { header: '缴费基数', inferredType: 'string', item: 'base_amount', mappedBy: 'title' },
+      { header: '备注', inferredType: 'string', item: null, mappedBy: 'unmapped' },
     ]);
+    // The column no data item takes is reported to the uploader, not dropped in silence.
+    expect(load.unmapped).toEqual(['备注']);
     const rejects = (await app.inject({ method: 'GET', url: `/api/aggregation/loads/${load.id}/rejects` })).json<{ total: number; items: Array<{ line: number; reason: string; field: string | null }> }>();
     expect(rejects.total).toBe(5);
     expect(rejects.items.map((r) => [r.line, r.field])).toEqual([[4, 'id_number'], [5, 'insured_on'], [6, null], [7, 'name'], [8, 'base_amount']]);
@@ -159,6 +161,45 @@ forEachDatabase('aggregation', { migrations: [catalogMigrations, aggregationMigr
     await aggregation.service.idle();
     expect(await aggregation.service.getLoad(loading)).toMatchObject({ status: 'done', rowsInserted: 1 });
     expect(await aggregation.service.getLoad(receiving)).toMatchObject({ status: 'failed' });
+  });
+
+  it('previews a file with suggested columns, then loads it with an explicit column mapping', async () => {
+    const csv = ['身份证号,Name,参保 日期,缴费基数（元）,备注', `${id(21)},周杰,2024-01-02,3000,新参保`, `${id(22)},吴敏,2024-02-03,3100,`].join('\n');
+    const res = await app.inject({ method: 'POST', url: `/api/aggregation/resources/${pension.code}/preview?format=csv`, payload: csv, headers: { 'content-type': 'text/csv' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const preview = res.json<{ rowsSampled: number; columns: Array<{ header: string; inferredType: string; samples: string[]; suggested: string | null; mappedBy: string }>; missing: string[] }>();
+    expect(preview.rowsSampled).toBe(2);
+    expect(preview.columns.map((c) => [c.header, c.suggested, c.mappedBy])).toEqual([
+      ['身份证号', null, 'unmapped'],
+      ['Name', 'name', 'name'],
+      ['参保 日期', 'insured_on', 'similar'],
+      ['缴费基数（元）', 'base_amount', 'similar'],
+      ['备注', null, 'unmapped'],
+    ]);
+    expect(preview.columns[0]).toMatchObject({ inferredType: 'resident_id', samples: [id(21), id(22)] });
+    expect(preview.missing).toEqual(['id_number']);
+    // Without a mapping the key column is missing: the load fails saying which column to map.
+    const unmapped = await upload(csv, 'format=csv');
+    expect(unmapped).toMatchObject({ status: 'failed' });
+    expect(unmapped.error).toMatch(/公民身份号码 \(id_number\).*map one with 列名=id_number/);
+    const query = ['身份证号=id_number', '参保 日期=参保日期', '缴费基数（元）=base_amount', '备注='].map((m) => `map=${encodeURIComponent(m)}`).join('&');
+    const load = await upload(csv, `format=csv&${query}`);
+    expect(load).toMatchObject({ status: 'done', rowsInserted: 2, unmapped: [], mapping: { 身份证号: 'id_number', '参保 日期': 'insured_on', '缴费基数（元）': 'base_amount', 备注: null } });
+    expect(load.columns.map((c) => [c.header, c.item, c.mappedBy])).toEqual([
+      ['身份证号', 'id_number', 'map'], ['Name', 'name', 'name'], ['参保 日期', 'insured_on', 'map'], ['缴费基数（元）', 'base_amount', 'map'], ['备注', null, 'ignored'],
+    ]);
+    expect((await rows()).rows.find((r) => r.id_number === id(22))).toMatchObject({ name: '吴敏', insured_on: '2024-02-03', base_amount: '3100' });
+    // A replay keeps the mapping.
+    const replay = await app.inject({ method: 'POST', url: `/api/aggregation/loads/${load.id}/replay` });
+    await aggregation.service.idle();
+    expect((await app.inject({ method: 'GET', url: `/api/aggregation/loads/${replay.json<Load>().id}` })).json<Load>()).toMatchObject({ status: 'done', rowsUpdated: 2, mapping: load.mapping });
+    // A bad mapping is refused before anything is stored, naming the entry.
+    const bad = async (map: string[]) => (await app.inject({ method: 'POST', url: `/api/aggregation/resources/${pension.code}/loads?format=csv&${map.map((m) => `map=${encodeURIComponent(m)}`).join('&')}`, payload: csv, headers: { 'content-type': 'text/csv' } })).json<{ status: number; field: string; code: string }>();
+    expect(await bad(['身份证号=no_such_item'])).toMatchObject({ status: 400, code: 'mapping_invalid', field: '/query/map/0' });
+    expect(await bad(['身份证号=id_number', 'Name=id_number'])).toMatchObject({ status: 400, field: '/query/map/1' });
+    // A mapped column the file lacks fails the load, naming it.
+    const absent = await upload(csv, `format=csv&map=${encodeURIComponent('证件号码=id_number')}`);
+    expect(absent.error).toMatch(/the mapping names columns the file does not have: 证件号码/);
   });
 
   it('refuses an upload it cannot take, naming why', async () => {

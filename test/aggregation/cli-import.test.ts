@@ -50,6 +50,19 @@ describe('citybrain import', () => {
     expect(printed[1]).toMatch(/\/api\/aggregation\/loads\/\d+\/rejects\.csv$/);
   });
 
+  it('maps columns with --map and lists the columns it did not load', async () => {
+    const pid = (n: number) => generateResidentId({ divisionCode: '371502', birthDate: '1972-01-01', sequence: n, sex: 'male' });
+    const file = path.join(dir, 'mapped.csv');
+    await fs.writeFile(file, ['身份证,状态,参保时间,单位', `${pid(1)},在保,2011-01-01,某单位`, `${pid(2)},停保,2012-01-01,某单位`].join('\n'));
+    const printed: string[] = [];
+    expect(await importFile('371500-ZT-SB-0009', file, { url, map: ['身份证=id_number', '状态=status', '参保时间=insured_since'] }, (l) => printed.push(l))).toBe(0);
+    expect(printed[0]).toMatch(/^load \d+ done: 2 rows read, 2 inserted, 0 updated, 0 quarantined$/);
+    expect(printed[1]).toBe('columns not loaded (no data item matches): 单位; map them with --map 列名=item, or leave them out with --map 列名=');
+    const refused: string[] = [];
+    expect(await importFile('371500-ZT-SB-0009', file, { url, map: ['身份证=nope'] }, (l) => refused.push(l))).toBe(1);
+    expect(refused[0]).toMatch(/^import refused \(400\): "nope" is not a data item .*\[\/query\/map\/0\]$/);
+  });
+
   it('says why an import is refused', async () => {
     const file = path.join(dir, 'x.bin');
     await fs.writeFile(file, 'a,b\n');

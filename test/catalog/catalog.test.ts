@@ -34,6 +34,37 @@ forEachDatabase('catalog', { migrations: [catalogMigrations] }, (ctx) => {
     expect(pop.dataItems.find((i) => i.key)?.type).toBe('resident_id');
   });
 
+  it('backs every base resource by a demo-city table, one resource per licence type, with related resources', async () => {
+    const base = (await get('/api/catalog/resources?libraryClass=base&limit=100')).json<ResourceList>().items;
+    const full = await Promise.all(base.map(async (r) => (await get(`/api/catalog/resources/${r.code}`)).json<Resource>()));
+    const byCode = new Map(full.map((r) => [r.code, r]));
+    expect(full.filter((r) => !r.backingTable).map((r) => r.code)).toEqual([]);
+    const licenceTypes = full.filter((r) => r.library === 'e_licence' && r.code !== '371500-JC-ZZ-0001');
+    expect(licenceTypes.map((r) => r.name).sort()).toEqual(['不动产权证书', '机动车驾驶证', '结婚证', '营业执照', '食品经营许可证'].sort());
+    expect(byCode.get('371500-JC-ZZ-0002')).toMatchObject({ backingTable: 'city_licence_business', related: ['371500-JC-ZZ-0001', '371500-JC-FR-0001'] });
+    expect(byCode.get('371500-JC-ZZ-0004')?.related).toEqual(['371500-JC-ZZ-0001', '371500-JC-RK-0001']);
+    expect(byCode.get('371500-JC-ZZ-0001')?.related).toEqual(['371500-JC-RK-0001', '371500-JC-FR-0001']);
+    expect(byCode.get('371500-JC-FR-0001')?.related).toEqual(['371500-JC-RK-0001']);
+    expect(byCode.get('371500-JC-KJ-0003')).toMatchObject({ backingTable: 'city_pois' });
+    expect(byCode.get('371500-JC-XY-0001')).toMatchObject({ backingTable: 'city_credit_records' });
+    expect(byCode.get('371500-JC-JJ-0001')).toMatchObject({ backingTable: 'city_economy_indicators' });
+  });
+
+  it('brings a base resource an earlier release catalogued up to date on start, but never one a person edited', async () => {
+    // As an earlier release left it: the licence directory without its table, the POI resource edited by a person.
+    await ctx.db.query("UPDATE catalog_resources SET backing_table = NULL WHERE code = '371500-JC-ZZ-0001'");
+    const poi = (await get('/api/catalog/resources/371500-JC-KJ-0003')).json<Resource>();
+    const { code: _c, version: _v, createdAt: _a, updatedAt: _u, updatedBy: _b, backingTable: _t, ...fields } = poi;
+    const edited = await app.inject({ method: 'PUT', url: `/api/catalog/resources/${poi.code}`, payload: { ...fields, abstract: '由规划局维护的兴趣点。', library: poi.library ?? undefined, publishDate: poi.publishDate ?? undefined } });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const restarted = createCatalogModule({ db: ctx.db, logger: createLogger({ level: 'silent' }), clock: fixedClock('2026-04-01T00:00:00Z') });
+    await restarted.service.ensureBaseLibraries();
+    const licences = await restarted.service.get('371500-JC-ZZ-0001');
+    expect(licences.backingTable).toBe('city_licences');
+    expect(licences.version).toBe(2);
+    expect((await restarted.service.get('371500-JC-KJ-0003')).abstract).toBe('由规划局维护的兴趣点。');
+  });
+
   it('creates a resource and finds it by a Chinese partial word', async () => {
     const res = await post('/api/catalog/resources', waterLevel);
     expect(res.statusCode).toBe(201);

@@ -93,6 +93,10 @@ describe.skipIf(!hasChromium())('catalog and aggregation console pages (skipped 
     await page.goto(`${url}/console/aggregation?resource=${waterLevel.code}`);
     await page.locator('input[type=file]').waitFor({ state: 'attached', timeout: 60_000 });
     await page.locator('input[type=file]').setInputFiles(file);
+    // The column step: every header matches an item title, so the load can start as suggested.
+    await page.getByTestId('mapping-step').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('mapping-step').textContent()).toContain('按中文名匹配');
+    await page.getByTestId('start-load').click();
     await expect.poll(() => page.getByTestId('rows-rejected').textContent(), { timeout: 30_000 }).toBe('2');
     const rejects = page.getByTestId('rejects');
     await expect.poll(() => rejects.locator('tbody tr').count()).toBe(2);

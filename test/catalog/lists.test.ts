@@ -61,8 +61,10 @@ forEachDatabase('three lists', { migrations: [catalogMigrations] }, (ctx) => {
     expect(firms?.items).toContain('统一社会信用代码 (uscc)');
     expect(firms?.items.some((i) => i.includes('legal_rep_id'))).toBe(false);
     const licences = (await current('licence')).entries;
-    expect(licences.map((e) => e.code)).toEqual(['371500-JC-ZZ-0001', licence.code]);
-    expect(licences[1]?.items).toEqual(['证照编号 (licence_no)', '统一社会信用代码 (uscc)', '名称 (holder_name)']);
+    // The e-licence directory, then one entry per licence type of the demo city, then the one added here.
+    expect(licences.map((e) => e.code)).toEqual(['371500-JC-ZZ-0001', '371500-JC-ZZ-0002', '371500-JC-ZZ-0003', '371500-JC-ZZ-0004', '371500-JC-ZZ-0005', '371500-JC-ZZ-0006', licence.code]);
+    expect(licences.map((e) => e.name)).toEqual(['电子证照目录信息', '营业执照', '食品经营许可证', '结婚证', '不动产权证书', '机动车驾驶证', licence.name]);
+    expect(licences.find((e) => e.code === licence.code)?.items).toEqual(['证照编号 (licence_no)', '统一社会信用代码 (uscc)', '名称 (holder_name)']);
   });
 
   it('publishes a version (who, when, note), refuses an unchanged one, and shows the diff after a catalog change', async () => {

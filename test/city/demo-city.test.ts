@@ -20,6 +20,10 @@ const PINNED_CHECKSUM = [
   'city_residents:3000:f7e247262894b1ede8b60a2f004022c0',
   'city_enterprises:100:14150429596b9ea246790e1647f247db',
   'city_district_stats:2553:03dae9025dcf8ff0f7cdaf6260e6dbc7',
+  'city_licences:2237:5eec21479a34ac40321c84c30eded20d',
+  'city_pois:646:be3a38f458483a8d486232f1cf23df4f',
+  'city_credit_records:118:8dcddba127c57f10f3db3de7504ae364',
+  'city_economy_indicators:2160:de7262fcca85086ad2e2ef064135b48e',
 ].join(' ');
 
 forEachDatabase('demo city', { migrations: [cityMigrations] }, (ctx) => {
@@ -48,7 +52,7 @@ forEachDatabase('demo city', { migrations: [cityMigrations] }, (ctx) => {
     ]);
     expect(first).toMatchObject({ people: PEOPLE, seed: SEED, reused: false, referenceDate: '2026-01-01' });
     expect(first.tables.residents).toBe(PEOPLE);
-    expect(new Set(progress.map((p) => p.phase))).toEqual(new Set(['divisions', 'residents', 'enterprises', 'grids', 'indexes', 'stats']));
+    expect(new Set(progress.map((p) => p.phase))).toEqual(new Set(['divisions', 'residents', 'enterprises', 'grids', 'libraries', 'indexes', 'stats']));
     expect(progress.at(-1)).toEqual({ phase: 'stats', done: progress.at(-1)?.total, total: progress.at(-1)?.total });
   });
 
@@ -115,6 +119,68 @@ forEachDatabase('demo city', { migrations: [cityMigrations] }, (ctx) => {
       SELECT g.code FROM city_grids g LEFT JOIN (SELECT grid_code, count(*)::int AS n FROM city_households GROUP BY grid_code) h ON h.grid_code = g.code
       WHERE coalesce(h.n, 0) <> g.households OR g.households > 300 OR g.name NOT LIKE '%第_%网格'`);
     expect(mismatched).toEqual([]);
+  });
+
+  it('issues a business licence to every enterprise and marriage, real-estate and driving licences to residents', async () => {
+    const byType = await rows<{ licence_type: string; holder_type: string; n: number }>(
+      'SELECT licence_type, holder_type, count(*)::int AS n FROM city_licences GROUP BY 1, 2 ORDER BY 1',
+    );
+    const n = (type: string): number => byType.find((t) => t.licence_type === type)?.n ?? 0;
+    expect(n('营业执照')).toBe(await count('city_enterprises'));
+    for (const type of ['结婚证', '不动产权证书', '机动车驾驶证']) expect(n(type)).toBeGreaterThan(PEOPLE / 20);
+    expect(byType.filter((t) => (t.holder_type === 'enterprise') !== ['营业执照', '食品经营许可证'].includes(t.licence_type))).toEqual([]);
+    // Every holder exists in the population or legal-entity library, under the same name.
+    const orphans = await rows(`
+      SELECT l.licence_no FROM city_licences l
+      LEFT JOIN city_residents r ON l.holder_type = 'person' AND r.id_number = l.holder_id
+      LEFT JOIN city_enterprises e ON l.holder_type = 'enterprise' AND e.uscc = l.holder_id
+      WHERE coalesce(r.name, e.name) IS DISTINCT FROM l.holder_name`);
+    expect(orphans).toEqual([]);
+    const badDates = await rows("SELECT licence_no FROM city_licences WHERE issued_on >= date '2026-01-01' OR valid_until <= issued_on OR (status = 'expired') <> coalesce(valid_until <= date '2026-01-01', false)");
+    expect(badDates).toEqual([]);
+    // The driving licence number is the holder's resident ID; a licence type is one view each.
+    expect(await rows("SELECT licence_no FROM city_licences WHERE licence_type = '机动车驾驶证' AND licence_no <> holder_id")).toEqual([]);
+    expect(await count('city_licence_marriage')).toBe(n('结婚证'));
+    expect(await count('city_licence_driving')).toBe(n('机动车驾驶证'));
+    expect(first.tables.licences).toBe(await count('city_licences'));
+  });
+
+  it('keeps 双公示 credit records for enterprises: a permit each, some penalties and list entries', async () => {
+    const types = await rows<{ record_type: string; n: number }>('SELECT record_type, count(*)::int AS n FROM city_credit_records GROUP BY 1');
+    const enterprises = await count('city_enterprises');
+    expect(types.find((t) => t.record_type === 'permit')?.n).toBeGreaterThanOrEqual(enterprises);
+    expect(await rows('SELECT c.record_id FROM city_credit_records c LEFT JOIN city_enterprises e ON e.uscc = c.subject_code AND e.name = c.subject_name WHERE e.uscc IS NULL')).toEqual([]);
+    const revoked = await rows("SELECT l.holder_id FROM city_licences l WHERE l.status = 'revoked' AND l.licence_type = '营业执照' AND NOT EXISTS (SELECT 1 FROM city_credit_records c WHERE c.subject_code = l.holder_id AND c.record_type = 'black_list')");
+    expect(revoked).toEqual([]);
+    expect(first.tables.creditRecords).toBe(await count('city_credit_records'));
+  });
+
+  it('places points of interest of every category inside their districts', async () => {
+    const geo = await service.districtsGeoJson();
+    const pois = await rows<{ poi_id: string; name: string; category: string; district_code: string; lon: number; lat: number }>('SELECT * FROM city_pois');
+    expect(new Set(pois.map((p) => p.category))).toEqual(new Set(['school', 'hospital', 'station', 'park', 'service_hall']));
+    expect(pois.map((p) => p.name)).toEqual(expect.arrayContaining(['聊城站', '聊城市政务服务中心', '东阿县人民医院']));
+    expect(pois.filter((p) => !pointInDistrict(geo, p.district_code, p.lon, p.lat))).toEqual([]);
+    const towns = await count("city_divisions WHERE level = 'town'");
+    expect(pois.length).toBeGreaterThan(towns * 4);
+  });
+
+  it('keeps monthly indicator series per district from 2021, and the city as the sum of its districts', async () => {
+    const series = await rows<{ indicator: string; months: number; first: string; last: string }>(
+      "SELECT indicator, count(DISTINCT period)::int AS months, min(period) AS first, max(period) AS last FROM city_economy_indicators GROUP BY 1 ORDER BY 1",
+    );
+    expect(series).toEqual(['fixed_asset_investment', 'gdp', 'registered_population', 'retail_sales'].map((indicator) => ({ indicator, months: 60, first: '2021-01', last: '2025-12' })));
+    expect(await count('city_economy_indicators')).toBe(4 * 60 * 9);
+    const mismatched = await rows(`
+      SELECT c.indicator, c.period FROM city_economy_indicators c
+      JOIN (SELECT indicator, period, sum(value) AS total FROM city_economy_indicators WHERE division_code <> '371500' GROUP BY 1, 2) d USING (indicator, period)
+      WHERE c.division_code = '371500' AND abs(c.value - d.total) > 0.011`);
+    expect(mismatched).toEqual([]);
+    // The latest registered population is the demo district's residents.
+    const latest = await rows<{ code: string; value: number; n: number }>(`
+      SELECT i.division_code AS code, i.value::float8 AS value, (SELECT count(*)::int FROM city_residents r WHERE r.district_code = i.division_code) AS n
+      FROM city_economy_indicators i WHERE i.indicator = 'registered_population' AND i.period = '2025-12' AND i.division_code <> '371500'`);
+    expect(latest.filter((l) => l.value !== l.n)).toEqual([]);
   });
 
   it('puts every coordinate inside its district', async () => {

@@ -11,6 +11,10 @@ const TABLES: Record<string, string> = {
   city_residents: 'id_number',
   city_enterprises: 'uscc',
   city_district_stats: 'code',
+  city_licences: 'licence_no',
+  city_pois: 'poi_id',
+  city_credit_records: 'record_id',
+  city_economy_indicators: 'indicator, t.period, t.division_code',
 };
 
 /** md5 over every row of every data table, in key order: equal checksums mean identical rows. */

@@ -50,7 +50,7 @@ describe.skipIf(!hasChromium())('three lists console page (skipped without Chrom
     await expect.poll(() => page.getByTestId('list-entries').textContent()).toContain('河道水位监测数据');
     await page.getByTestId('publish-note').fill('首次发布');
     await page.getByTestId('publish-list').click();
-    await expect.poll(() => page.getByTestId('list-versions').textContent()).toContain('首次发布');
+    await expect.poll(() => page.getByTestId('list-versions').textContent(), { timeout: 30_000 }).toContain('首次发布');
     await expect.poll(() => page.getByTestId('publish-list').isDisabled()).toBe(true);
 
     const { code: _c, ...fields } = waterLevel;

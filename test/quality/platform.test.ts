@@ -85,7 +85,12 @@ describe('quality in the platform', () => {
     expect(lines[1]).toMatch(/^ {2}FAIL {2}警戒水位不为空: 1\/2 failing, \d+ ms — e\.g\. station_id=S2,observed_at=.*: 警戒水位（米） is empty$/);
     const all: string[] = [];
     expect(await runQuality(undefined, { url: platform.url, apiKey: admin }, (l) => all.push(l))).toBe(3);
-    expect(all.filter((l) => /^\S+: run \d+ — /.test(l)).map((l) => l.split(':')[0])).toEqual(['371500-JC-FR-0001', '371500-JC-KJ-0001', '371500-JC-KJ-0002', '371500-JC-RK-0001', '371500-ZT-SW-0099']);
+    expect(all.filter((l) => /^\S+: run \d+ — /.test(l)).map((l) => l.split(':')[0])).toEqual([
+      '371500-JC-FR-0001', '371500-JC-JJ-0001', '371500-JC-KJ-0001', '371500-JC-KJ-0002', '371500-JC-KJ-0003', '371500-JC-RK-0001', '371500-JC-XY-0001',
+      '371500-JC-ZZ-0001', '371500-JC-ZZ-0002', '371500-JC-ZZ-0003', '371500-JC-ZZ-0004', '371500-JC-ZZ-0005', '371500-JC-ZZ-0006', '371500-ZT-SW-0099',
+    ]);
+    // The demo city passes every default rule of the six base libraries; only the broken upload fails.
+    expect(all.filter((l) => l.startsWith('  FAIL')).map((l) => l.split(':')[0])).toEqual(['  FAIL  警戒水位不为空']);
     const refused: string[] = [];
     expect(await runQuality('T-NOPE-1', { url: platform.url, apiKey: admin }, (l) => refused.push(l))).toBe(1);
     expect(refused[0]).toMatch(/refused \(400\).*\[\/body\/resourceCode\]/);

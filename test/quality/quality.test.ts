@@ -172,7 +172,9 @@ forEachDatabase('quality', { migrations: QUALITY_MIGRATIONS }, (ctx) => {
     expect((await call<Run>('GET', `/api/quality/runs/${run.body.id}`)).body.results?.map((r) => r.ruleId)).not.toContain(id);
     expect((await call('POST', '/api/quality/runs', { resourceCode: firms.code, ruleIds: [id] })).body).toMatchObject({ status: 400, field: '/body/ruleIds/0' });
     expect((await call('POST', '/api/quality/runs', { resourceCode: 'T-NONE-1' })).body).toMatchObject({ status: 400, field: '/body/resourceCode' });
-    expect((await call('POST', '/api/quality/runs', { resourceCode: '371500-JC-ZZ-0001' })).status).toBe(409);
+    // A catalogued resource without any rule has nothing to run.
+    await s.catalog.service.create({ ...people, code: 'T-NORULES-1', name: '无规则资源' }, { id: 'test' });
+    expect((await call('POST', '/api/quality/runs', { resourceCode: 'T-NORULES-1' })).status).toBe(409);
   });
 
   it('runs a rule on its cron schedule', async () => {

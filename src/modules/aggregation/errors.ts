@@ -6,6 +6,12 @@ export const AGGREGATION_ERRORS = {
   format_unknown: 'invalid',
   /** The upload is empty. */
   upload_empty: 'invalid',
+  /** A column mapping names no data item, maps two columns to one item, or a column the file does not have. */
+  mapping_invalid: 'invalid',
+  /** An XLSX file is too large to preview (a preview reads the whole workbook). */
+  preview_too_large: 'invalid',
+  /** The file lacks a column for a key or required data item, or no column matches any. */
+  columns_missing: 'invalid',
   /** The resource's data lives in another module's table (a base library backed by the demo city). */
   resource_backed_elsewhere: 'conflict',
   /** The data table has a column whose type differs from the resource's data item now. */

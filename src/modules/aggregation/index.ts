@@ -59,5 +59,5 @@ export { LOAD_COMPLETED } from './pipeline.ts';
 export { LOAD_ROLLED_BACK, type AggregationService, type IngestOptions, type PushResult, type UploadOptions } from './service.ts';
 export type { SourcesService } from './data-sources.ts';
 export { AGGREGATION_ERRORS, type AggregationErrorCode } from './errors.ts';
-export type { Load, LoadColumn, Reject, SourceInput, SourceView } from './schemas.ts';
+export type { ColumnMapping, Load, LoadColumn, Preview, Reject, SourceInput, SourceView } from './schemas.ts';
 export type { UploadFormat } from './sources.ts';

@@ -5,8 +5,9 @@ import type { Clock } from '../../kernel/index.ts';
 import { enqueueEvent, type Database } from '../../platform/index.ts';
 import type { DataItem, Resource } from '../catalog/index.ts';
 import { createStage, dataTableName, ensureDataTable, mergeStage } from './data-table.ts';
-import { AppError } from '../../kernel/index.ts';
-import type { LoadColumn, Reject } from './schemas.ts';
+import { type MappedColumn, resolveColumns } from './column-mapping.ts';
+import { aggregationError } from './errors.ts';
+import type { ColumnMapping, LoadColumn, Reject } from './schemas.ts';
 import { detectEncoding, readRecords, type UploadFormat } from './sources.ts';
 import type { AggregationStore } from './store.ts';
 import { checkCell, ColumnInference } from './values.ts';
@@ -16,25 +17,9 @@ const STAGE_BATCH = 10_000;
 const REJECT_BATCH = 1_000;
 const PROGRESS_MS = 500;
 
-/** Map file headers to data items by column name or Chinese title. */
-function mapHeader(header: readonly string[], items: readonly DataItem[]): Array<DataItem | null> {
-  const byName = new Map<string, DataItem>();
-  for (const i of items) {
-    byName.set(i.name.toLowerCase(), i);
-    byName.set(i.title.trim(), i);
-  }
-  const used = new Set<string>();
-  return header.map((h) => {
-    const item = byName.get(h.trim()) ?? byName.get(h.trim().toLowerCase()) ?? null;
-    if (!item || used.has(item.name)) return null;
-    used.add(item.name);
-    return item;
-  });
-}
-
 export async function runLoad(
   deps: { db: Database; clock: Clock; store: AggregationStore },
-  load: { id: number; format: UploadFormat; file: string },
+  load: { id: number; format: UploadFormat; file: string; mapping: ColumnMapping | null },
   resource: Resource,
 ): Promise<void> {
   const { db, store } = deps;
@@ -52,6 +37,7 @@ export async function runLoad(
   });
 
   let header: string[] | null = null;
+  let resolved: MappedColumn[] = [];
   let mapped: Array<DataItem | null> = [];
   let inference: ColumnInference[] = [];
   let columns: DataItem[] = [];
@@ -85,15 +71,18 @@ export async function runLoad(
   for await (const rec of readRecords(load.file, load.format, encoding, (n) => (bytesRead += n))) {
     if (header === null && rec.values) {
       header = rec.values.map((h) => h.trim());
-      mapped = mapHeader(header, resource.dataItems);
+      resolved = resolveColumns(header, resource.dataItems, load.mapping);
+      mapped = resolved.map((c) => c.item);
       inference = header.map(() => new ColumnInference());
       columns = mapped.filter((m): m is DataItem => m !== null);
       const present = new Set(columns.map((c) => c.name));
       const missing = resource.dataItems.filter((i) => (i.key || i.required) && !present.has(i.name));
       if (missing.length) {
-        throw new AppError('invalid', 'columns_missing', `the file has no column for ${missing.map((m) => `${m.title} (${m.name})`).join(', ')}; headers: ${header.join(', ')}`, { field: 'header' });
+        throw aggregationError('columns_missing', `the file has no column for ${missing.map((m) => `${m.title} (${m.name})`).join(', ')}; headers: ${header.join(', ')}; map one with 列名=${missing[0]?.name ?? 'item'}`, { field: 'header' });
       }
-      if (columns.length === 0) throw new AppError('invalid', 'columns_missing', 'no column of the file matches a data item', { field: 'header' });
+      if (columns.length === 0) throw aggregationError('columns_missing', 'no column of the file matches a data item', { field: 'header' });
+      // The uploader sees the mapping, and the columns left unmapped, while the rows load.
+      await store.update(db, id, { columns: columnReport(header, resolved, null) });
       await createStage(db, stage, columns.map((c) => c.name));
       continue;
     }
@@ -132,21 +121,25 @@ export async function runLoad(
       await store.update(db, id, { bytes_read: bytesRead, rows_read: rowsRead, rows_rejected: rejected });
     }
   }
-  if (header === null) throw new AppError('invalid', 'upload_empty', 'the file has no header row', { field: 'body' });
+  if (header === null) throw aggregationError('upload_empty', 'the file has no header row', { field: 'body' });
   await flush();
 
-  const columnReport: LoadColumn[] = header.map((h, i) => ({ header: h, inferredType: inference[i]?.type ?? 'empty', item: mapped[i]?.name ?? null }));
+  const report = columnReport(header, resolved, inference);
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
     await store.deleteHistory(tx, id);
     const counts = await mergeStage(tx, { table, stage, loadId: id, columns: columns.map((c) => c.name), keys, items: resource.dataItems });
     await store.update(tx, id, {
       status: 'done', bytes_read: bytesRead, rows_read: rowsRead, rows_rejected: rejected, rows_inserted: counts.inserted, rows_updated: counts.updated,
-      columns: columnReport, finished_at: deps.clock.now().toISOString(), error: null,
+      columns: report, finished_at: deps.clock.now().toISOString(), error: null,
     });
     await enqueueEvent(tx, LOAD_COMPLETED, { loadId: id, resourceCode: resource.code, inserted: counts.inserted, updated: counts.updated, rejected });
     await tx.query(`DROP TABLE ${stage}`);
   });
+}
+
+function columnReport(header: readonly string[], resolved: readonly MappedColumn[], inference: readonly ColumnInference[] | null): LoadColumn[] {
+  return header.map((h, i) => ({ header: h, inferredType: inference?.[i]?.type ?? 'empty', item: resolved[i]?.item?.name ?? null, mappedBy: resolved[i]?.mappedBy ?? 'unmapped' }));
 }
 
 /** After a failure: drop the stage, keep the reason on the load. */

@@ -5,7 +5,7 @@ import type { HttpApp } from '../../platform/index.ts';
 import { actorOf } from '../catalog/index.ts';
 import type { SourcesService } from './data-sources.ts';
 import {
-  LoadListSchema, LoadSchema, PageQuery, PushBodySchema, PushResultSchema, RejectListSchema, RowsSchema, SourceInputSchema, SourceListSchema, SourceRunSchema, SourceSchema,
+  LoadListSchema, LoadSchema, PageQuery, PreviewQuery, PreviewSchema, PushBodySchema, PushResultSchema, RejectListSchema, RowsSchema, SourceInputSchema, SourceListSchema, SourceRunSchema, SourceSchema,
   UploadQuery,
 } from './schemas.ts';
 import type { AggregationService } from './service.ts';
@@ -42,6 +42,22 @@ export function aggregationRoutes(service: AggregationService, sources: SourcesS
         const { replayed, ...load } = await service.upload(request.params.code, request.body as Readable, { ...request.query, contentType: request.headers['content-type'], idempotencyKey: idempotencyKey(request.headers['idempotency-key']) }, actorOf(request));
         return reply.status(202).headers(replayed ? { 'idempotent-replayed': 'true' } : {}).send(load);
       },
+    );
+    app.post(
+      '/resources/:code/preview',
+      {
+        config: { permission: 'aggregation.load.write' },
+        bodyLimit: 65 << 20,
+        schema: {
+          tags,
+          summary: '列映射 preview: the columns of a file (CSV/JSON: its first megabyte is enough) with inferred types, samples and the suggested data item of each',
+          consumes: UPLOAD_TYPES,
+          params: CodeParams,
+          querystring: PreviewQuery,
+          response: { 200: PreviewSchema },
+        },
+      },
+      (request) => service.preview(request.params.code, request.body as Readable, { ...request.query, contentType: request.headers['content-type'] }),
     );
     app.post(
       '/resources/:code/records',
@@ -96,12 +112,12 @@ export function aggregationRoutes(service: AggregationService, sources: SourcesS
     );
     app.get(
       '/loads/:id/rejects',
-      { config: { permission: 'aggregation.load.read' }, schema: { tags, summary: 'Quarantined rows of a load with line and reason', params: IdParams, querystring: PageQuery, response: { 200: RejectListSchema } } },
+      { config: { permission: 'aggregation.load.read', audit: 'read' }, schema: { tags, summary: 'Quarantined rows of a load with line and reason', params: IdParams, querystring: PageQuery, response: { 200: RejectListSchema } } },
       (request) => service.rejects(request.params.id, request.query.limit, request.query.offset),
     );
     app.get(
       '/loads/:id/rejects.csv',
-      { config: { permission: 'aggregation.load.read' }, schema: { tags, summary: 'Download the quarantined rows as CSV', params: IdParams, produces: ['text/csv'] } },
+      { config: { permission: 'aggregation.load.read', audit: 'read' }, schema: { tags, summary: 'Download the quarantined rows as CSV', params: IdParams, produces: ['text/csv'] } },
       async (request, reply) => reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="load-${request.params.id}-rejects.csv"`).send(Readable.from(await service.rejectsCsv(request.params.id))),
     );
     app.post(
@@ -116,7 +132,7 @@ export function aggregationRoutes(service: AggregationService, sources: SourcesS
     );
     app.get(
       '/resources/:code/rows',
-      { config: { permission: 'aggregation.load.read' }, schema: { tags, summary: "Rows of a resource's data table", params: CodeParams, querystring: PageQuery, response: { 200: RowsSchema } } },
+      { config: { permission: 'aggregation.load.read', audit: 'read' }, schema: { tags, summary: "Rows of a resource's data table", params: CodeParams, querystring: PageQuery, response: { 200: RowsSchema } } },
       (request) => service.rows(request.params.code, request.query.limit, request.query.offset),
     );
   };

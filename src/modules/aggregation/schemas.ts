@@ -1,11 +1,22 @@
 // TypeBox schemas of the aggregation routes.
 import { Type, type Static } from '@sinclair/typebox';
 
+export const MAPPED_BY = ['map', 'name', 'title', 'ignored', 'unmapped'] as const;
+export type MappedBy = (typeof MAPPED_BY)[number];
+
 export const LoadColumnSchema = Type.Object({
   header: Type.String({ description: 'column header in the file' }),
   inferredType: Type.String({ description: 'type inferred over every value of the column' }),
   item: Type.Union([Type.String(), Type.Null()], { description: 'the data item it maps to; null when ignored' }),
+  mappedBy: Type.Optional(
+    Type.Union([Type.Literal('map'), Type.Literal('name'), Type.Literal('title'), Type.Literal('ignored'), Type.Literal('unmapped')], {
+      description: 'map: the uploader mapped it; name / title: the header is the item name or title; ignored: mapped to nothing on purpose; unmapped: no data item matches (reported, not loaded)',
+    }),
+  ),
 });
+
+/** 列映射 an explicit mapping: file column header → data item name, or null to leave it out. */
+export type ColumnMapping = Record<string, string | null>;
 export type LoadColumn = Static<typeof LoadColumnSchema>;
 
 export const LoadSchema = Type.Object({
@@ -22,6 +33,8 @@ export const LoadSchema = Type.Object({
   rowsUpdated: Type.Number(),
   rowsRejected: Type.Number(),
   columns: Type.Array(LoadColumnSchema),
+  mapping: Type.Union([Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()])), Type.Null()], { description: 'the explicit column mapping of the upload (header → item, null = left out)' }),
+  unmapped: Type.Array(Type.String(), { description: 'file columns no data item matches: not loaded; map them or leave them out on purpose' }),
   error: Type.Union([Type.String(), Type.Null()]),
   submittedBy: Type.String(),
   createdAt: Type.String(),
@@ -44,9 +57,41 @@ export const UploadQuery = Type.Object(
   {
     format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('json')], { description: 'file format; from the file name or content type when omitted' })),
     fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    map: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[^=]+=[^=]*$', maxLength: 300 }), {
+        maxItems: 500,
+        description: '列映射 column mapping, repeated: 列名=data_item maps the file column to a data item (by name or title); 列名= leaves the column out on purpose',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
+
+export const PreviewQuery = Type.Object(
+  {
+    format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('json')], { description: 'file format; from the file name or content type when omitted' })),
+    fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PreviewSchema = Type.Object({
+  format: Type.String(),
+  encoding: Type.String(),
+  rowsSampled: Type.Integer({ description: 'records read to infer the types (the start of the file)' }),
+  columns: Type.Array(
+    Type.Object({
+      header: Type.String(),
+      inferredType: Type.String({ description: 'type inferred over the sampled values' }),
+      samples: Type.Array(Type.String(), { description: 'the first few values' }),
+      suggested: Type.Union([Type.String(), Type.Null()], { description: 'the data item suggested for the column; null when none fits' }),
+      mappedBy: Type.Union([Type.Literal('name'), Type.Literal('title'), Type.Literal('similar'), Type.Literal('unmapped')]),
+    }),
+  ),
+  items: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), type: Type.String(), key: Type.Boolean(), required: Type.Boolean() })),
+  missing: Type.Array(Type.String(), { description: 'key or required data items no column is suggested for' }),
+});
+export type Preview = Static<typeof PreviewSchema>;
 
 export const RowsSchema = Type.Object({ total: Type.Integer(), columns: Type.Array(Type.String()), rows: Type.Array(Type.Record(Type.String(), Type.Unknown())) });
 

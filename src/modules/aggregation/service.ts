@@ -10,8 +10,10 @@ import type { Actor, CatalogService, DataItem } from '../catalog/index.ts';
 import { backingRows, dataTableName, previewRows, rollbackRows } from './data-table.ts';
 import { aggregationError } from './errors.ts';
 import { failLoad, runLoad } from './pipeline.ts';
-import type { Load, Reject } from './schemas.ts';
-import type { UploadFormat } from './sources.ts';
+import { parseMapping, suggestColumns } from './column-mapping.ts';
+import type { ColumnMapping, Load, Preview, Reject } from './schemas.ts';
+import { detectEncoding, readRecords, type UploadFormat } from './sources.ts';
+import { ColumnInference } from './values.ts';
 import { createAggregationStore } from './store.ts';
 
 export const LOAD_ROLLED_BACK = 'aggregation.load.rolled_back';
@@ -22,6 +24,8 @@ export interface UploadOptions {
   contentType?: string | undefined;
   /** A retried upload with the same key (and caller) answers the first load instead of loading again. */
   idempotencyKey?: string | undefined;
+  /** 列映射 `列名=item` entries: file column → data item (name or title); `列名=` leaves it out. */
+  map?: readonly string[] | undefined;
 }
 
 /** What a push answers: the load it made and each refused record with its index and reason. */
@@ -39,6 +43,12 @@ export interface IngestOptions {
 }
 
 export interface AggregationService {
+  /**
+   * 列映射 preview: the columns of the start of a file (CSV/JSON: the first megabyte is enough;
+   * XLSX: the whole file), with the type inferred over the first rows, sample values and the data
+   * item suggested for each, so the uploader can confirm or change the mapping before loading.
+   */
+  preview(resourceCode: string, body: Readable, opts: Omit<UploadOptions, 'map' | 'idempotencyKey'>): Promise<Preview>;
   /** Store the upload on disk, record the load, and start loading it; resolves once the file is stored. */
   upload(resourceCode: string, body: Readable, opts: UploadOptions, actor: Actor): Promise<Load & { replayed?: boolean }>;
   /**
@@ -74,6 +84,12 @@ const byContentType: Record<string, UploadFormat> = {
   'application/x-ndjson': 'json',
 };
 
+/** A preview reads this much of a CSV or JSON file, and refuses an XLSX larger than the other. */
+const PREVIEW_TEXT_BYTES = 1 << 20;
+const PREVIEW_XLSX_BYTES = 64 << 20;
+const PREVIEW_ROWS = 200;
+const PREVIEW_SAMPLES = 3;
+
 const csvCell = (v: string | number | null): string => {
   const s = v === null ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -93,7 +109,7 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
     const task = (async () => {
       try {
         const resource = await deps.catalog.get(load.resourceCode);
-        await runLoad(loadDeps, { id: load.id, format: load.format as UploadFormat, file: fileOf(load.id, load.format) }, resource);
+        await runLoad(loadDeps, { id: load.id, format: load.format as UploadFormat, file: fileOf(load.id, load.format), mapping: load.mapping }, resource);
       } catch (e) {
         if (!isAppError(e)) deps.logger.error({ err: e, loadId: load.id }, 'load failed');
         await failLoad(loadDeps, load.id, e instanceof Error ? e.message : String(e)).catch((err: unknown) => deps.logger.error({ err }, 'could not record the failed load'));
@@ -202,6 +218,86 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
     if (removed > 0) deps.logger.info({ removed }, 'removed temporary upload files a stopped process left');
   }
 
+  function formatOf(opts: { format?: UploadFormat | undefined; fileName?: string | undefined; contentType?: string | undefined }): UploadFormat | undefined {
+    const ext = path.extname(opts.fileName ?? '').toLowerCase();
+    return opts.format ?? byExtension[ext] ?? byContentType[(opts.contentType ?? '').split(';')[0]?.trim() ?? ''];
+  }
+
+  async function preview(resourceCode: string, body: Readable, opts: Omit<UploadOptions, 'map' | 'idempotencyKey'>): Promise<Preview> {
+    let resource;
+    try {
+      resource = await loadable(resourceCode, '/params/code');
+    } catch (e) {
+      body.resume();
+      throw e;
+    }
+    const format = formatOf(opts);
+    if (!format) {
+      body.resume();
+      throw aggregationError('format_unknown', 'say the format: ?format=csv|xlsx|json, a file name ending .csv/.xlsx/.json, or a matching Content-Type', { field: '/query/format' });
+    }
+    const limit = format === 'xlsx' ? PREVIEW_XLSX_BYTES : PREVIEW_TEXT_BYTES;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    for await (const chunk of body) {
+      if (size >= limit) {
+        truncated = true;
+        continue; // drain the rest
+      }
+      const b = chunk as Buffer;
+      chunks.push(b);
+      size += b.length;
+    }
+    if (format === 'xlsx' && (truncated || size > limit)) throw aggregationError('preview_too_large', `an XLSX preview reads the whole file, at most ${limit >> 20} MB; load it without a preview`, { field: '/body' });
+    let data = Buffer.concat(chunks);
+    // A text file cut short ends at its last whole line (a cut inside a character would read as GBK).
+    if (format !== 'xlsx' && (truncated || size > limit)) data = data.subarray(0, data.lastIndexOf(0x0a) + 1);
+    if (data.length === 0) throw aggregationError('upload_empty', 'the upload is empty', { field: '/body' });
+    await fs.promises.mkdir(dir, { recursive: true });
+    const file = path.join(dir, `preview-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.${format}.part`);
+    await fs.promises.writeFile(file, data);
+    try {
+      const encoding = format === 'csv' ? await detectEncoding(file) : 'utf-8';
+      let header: string[] | null = null;
+      const inference: ColumnInference[] = [];
+      const samples: string[][] = [];
+      let rows = 0;
+      for await (const rec of readRecords(file, format, encoding, () => undefined)) {
+        if (header === null) {
+          if (!rec.values) continue;
+          header = rec.values.map((h) => h.trim());
+          header.forEach(() => {
+            inference.push(new ColumnInference());
+            samples.push([]);
+          });
+          continue;
+        }
+        if (!rec.values) continue;
+        rows++;
+        rec.values.forEach((v, i) => {
+          inference[i]?.observe(v);
+          const list = samples[i];
+          if (list && list.length < PREVIEW_SAMPLES && v.trim() !== '') list.push(v.length > 100 ? `${v.slice(0, 100)}…` : v);
+        });
+        if (rows >= PREVIEW_ROWS) break;
+      }
+      if (header === null) throw aggregationError('upload_empty', 'the file has no header row', { field: '/body' });
+      const suggested = suggestColumns(header, resource.dataItems);
+      const covered = new Set(suggested.flatMap((c) => (c.item ? [c.item.name] : [])));
+      return {
+        format,
+        encoding,
+        rowsSampled: rows,
+        columns: header.map((h, i) => ({ header: h, inferredType: inference[i]?.type ?? 'empty', samples: samples[i] ?? [], suggested: suggested[i]?.item?.name ?? null, mappedBy: suggested[i]?.mappedBy ?? 'unmapped' })),
+        items: resource.dataItems.map((i) => ({ name: i.name, title: i.title, type: i.type, key: i.key === true, required: i.required === true })),
+        missing: resource.dataItems.filter((i) => (i.key || i.required) && !covered.has(i.name)).map((i) => i.name),
+      };
+    } finally {
+      await fs.promises.rm(file, { force: true });
+    }
+  }
+
   async function getLoad(id: number): Promise<Load> {
     const load = await store.getLoad(deps.db, id);
     if (!load) throw aggregationError('load_not_found', `no load ${id}`, { field: '/params/id' });
@@ -209,8 +305,17 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
   }
 
   return {
+    preview,
+
     async upload(resourceCode, body, opts, actor) {
-      await loadable(resourceCode, '/params/code');
+      const resource = await loadable(resourceCode, '/params/code');
+      let mapping: ColumnMapping | null;
+      try {
+        mapping = opts.map?.length ? parseMapping(opts.map, resource.dataItems) : null;
+      } catch (e) {
+        body.resume();
+        throw e;
+      }
       if (opts.idempotencyKey) {
         const prior = await store.loadByIdempotencyKey(actor.id, opts.idempotencyKey);
         // A retry of an upload that was cut off loads; a retry of a stored one answers that load.
@@ -224,8 +329,7 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
           return { ...prior, replayed: true };
         }
       }
-      const ext = path.extname(opts.fileName ?? '').toLowerCase();
-      const format = opts.format ?? byExtension[ext] ?? byContentType[(opts.contentType ?? '').split(';')[0]?.trim() ?? ''];
+      const format = formatOf(opts);
       if (!format) {
         body.resume();
         throw aggregationError('format_unknown', 'say the format: ?format=csv|xlsx|json, a file name ending .csv/.xlsx/.json, or a matching Content-Type', { field: '/query/format' });
@@ -234,7 +338,7 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
       await fs.promises.mkdir(dir, { recursive: true });
       let load: Load;
       try {
-        load = await store.createLoad({ resourceCode, format, fileName, submittedBy: actor.id, at: deps.clock.now().toISOString(), ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}) });
+        load = await store.createLoad({ resourceCode, format, fileName, submittedBy: actor.id, at: deps.clock.now().toISOString(), mapping, ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}) });
       } catch (e) {
         // Two retries racing with one key: the other one won.
         const prior = opts.idempotencyKey ? await store.loadByIdempotencyKey(actor.id, opts.idempotencyKey) : null;
@@ -326,7 +430,7 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
       if (prior.status === 'receiving' || prior.status === 'loading' || !fs.existsSync(source)) {
         throw aggregationError('replay_unavailable', prior.status === 'receiving' || prior.status === 'loading' ? `load ${id} is still ${prior.status}` : `the stored file of load ${id} is gone`, { field: '/params/id' });
       }
-      const load = await store.createLoad({ resourceCode: prior.resourceCode, format: prior.format, fileName: prior.fileName, submittedBy: actor.id, at: deps.clock.now().toISOString() });
+      const load = await store.createLoad({ resourceCode: prior.resourceCode, format: prior.format, fileName: prior.fileName, submittedBy: actor.id, at: deps.clock.now().toISOString(), mapping: prior.mapping });
       await fs.promises.copyFile(source, fileOf(load.id, load.format));
       await store.update(deps.db, load.id, { status: 'loading', bytes_total: prior.bytesTotal });
       const stored = await getLoad(load.id);

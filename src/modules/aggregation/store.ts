@@ -1,6 +1,6 @@
 // SQL of the aggregation module's own tables (aggregation_*).
 import type { Database, Queryable } from '../../platform/index.ts';
-import type { Load, LoadColumn, Reject } from './schemas.ts';
+import type { ColumnMapping, Load, LoadColumn, Reject } from './schemas.ts';
 
 interface LoadRow {
   id: string | number;
@@ -23,11 +23,13 @@ interface LoadRow {
   rolled_back_at: Date | string | null;
   rolled_back_by: string | null;
   source_id?: string | number | null;
+  mapping?: ColumnMapping | string | null;
 }
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 
 function toLoad(r: LoadRow): Load {
+  const columns = typeof r.columns === 'string' ? (JSON.parse(r.columns) as LoadColumn[]) : r.columns;
   return {
     id: Number(r.id),
     resourceCode: r.resource_code,
@@ -41,7 +43,9 @@ function toLoad(r: LoadRow): Load {
     rowsInserted: Number(r.rows_inserted),
     rowsUpdated: Number(r.rows_updated),
     rowsRejected: Number(r.rows_rejected),
-    columns: typeof r.columns === 'string' ? (JSON.parse(r.columns) as LoadColumn[]) : r.columns,
+    columns,
+    mapping: r.mapping === null || r.mapping === undefined ? null : typeof r.mapping === 'string' ? (JSON.parse(r.mapping) as ColumnMapping) : r.mapping,
+    unmapped: columns.filter((c) => c.mappedBy === 'unmapped' || (c.mappedBy === undefined && c.item === null)).map((c) => c.header),
     error: r.error,
     submittedBy: r.submitted_by,
     createdAt: iso(r.created_at) ?? '',
@@ -54,10 +58,10 @@ function toLoad(r: LoadRow): Load {
 
 export function createAggregationStore(db: Database) {
   return {
-    async createLoad(l: { resourceCode: string; format: string; fileName: string; submittedBy: string; at: string; sourceId?: number; idempotencyKey?: string }): Promise<Load> {
+    async createLoad(l: { resourceCode: string; format: string; fileName: string; submittedBy: string; at: string; sourceId?: number; idempotencyKey?: string; mapping?: ColumnMapping | null }): Promise<Load> {
       const { rows } = await db.query<LoadRow>(
-        `INSERT INTO aggregation_loads (resource_code, format, file_name, status, submitted_by, created_at, source_id, idempotency_key) VALUES ($1, $2, $3, 'receiving', $4, $5, $6, $7) RETURNING *`,
-        [l.resourceCode, l.format, l.fileName, l.submittedBy, l.at, l.sourceId ?? null, l.idempotencyKey ?? null],
+        `INSERT INTO aggregation_loads (resource_code, format, file_name, status, submitted_by, created_at, source_id, idempotency_key, mapping) VALUES ($1, $2, $3, 'receiving', $4, $5, $6, $7, $8) RETURNING *`,
+        [l.resourceCode, l.format, l.fileName, l.submittedBy, l.at, l.sourceId ?? null, l.idempotencyKey ?? null, l.mapping ? JSON.stringify(l.mapping) : null],
       );
       return toLoad(rows[0] as LoadRow);
     },

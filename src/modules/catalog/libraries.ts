@@ -1,5 +1,6 @@
 // 六大基础库 the six base libraries with their reference schemas, and the theme-library templates
-// (主题库) a department starts from. The first base resources are backed by the demo city's tables.
+// (主题库) a department starts from. The base resources are backed by the demo city's tables (and,
+// for each licence type, by a view of its licences).
 import type { DataItem, ResourceInput, ThemeTemplate } from './schemas.ts';
 
 const item = (name: string, title: string, type: DataItem['type'], sensitivity: DataItem['sensitivity'], extra: Partial<DataItem> = {}): DataItem => ({
@@ -34,7 +35,43 @@ const base = (r: Omit<BaseResource, 'classification' | 'libraryClass' | 'format'
   return { ...rest, classification: { category: '基础信息资源类', item: BASE_LIBRARIES.find((l) => l.library === r.library)?.title ?? '', heading }, libraryClass: 'base', format: 'database', publishDate: '2026-01-01' };
 };
 
-/** The base-library resources catalogued on first start. */
+const POPULATION = '371500-JC-RK-0001';
+const LEGAL_ENTITIES = '371500-JC-FR-0001';
+const DIVISIONS = '371500-JC-KJ-0001';
+const LICENCES = '371500-JC-ZZ-0001';
+
+const LICENCE_STATUS = '状态（valid 有效 / expired 过期 / revoked 注销）';
+
+function licenceItems(holder?: 'person' | 'enterprise'): DataItem[] {
+  // The holder's code is a data element of the population or the legal-entity library (一数一源).
+  const holderElement = holder === 'person' ? { element: 'DE01001', source: POPULATION } : holder === 'enterprise' ? { element: 'DE02001', source: LEGAL_ENTITIES } : {};
+  return [
+    item('licence_no', '证照编号', 'string', 'internal', { key: true, ...(holder ? { element: 'DE03001', source: LICENCES } : { element: 'DE03001' }) }),
+    item('licence_type', '证照类型', 'string', 'public', { required: true }),
+    item('holder_type', '持证主体类型（person 自然人 / enterprise 法人）', 'string', 'public'),
+    item('holder_id', holder === 'enterprise' ? '持证主体统一社会信用代码' : holder === 'person' ? '持证人公民身份号码' : '持证主体代码', holder === 'enterprise' ? 'uscc' : holder === 'person' ? 'resident_id' : 'string', holder === 'enterprise' ? 'public' : 'sensitive', { required: true, ...holderElement }),
+    item('holder_name', '持证主体名称', 'string', holder === 'enterprise' ? 'public' : 'sensitive'),
+    item('issuer', '发证机关', 'string', 'public'),
+    item('issued_on', '签发日期', 'date', 'internal'),
+    item('valid_until', '有效期至', 'date', 'internal'),
+    item('status', LICENCE_STATUS, 'string', 'internal'),
+    item('district_code', '所在区县代码', 'division_code', 'public'),
+  ];
+}
+
+/** One licence type (证照类型) of the e-licence library, backed by its view of city_licences. */
+function licenceType(code: string, name: string, department: string, view: string, holder: 'person' | 'enterprise', abstract: string): BaseResource {
+  return base({
+    code, name, heading: name, library: 'e_licence', department, backingTable: view, abstract,
+    dataItems: licenceItems(holder),
+    sharing: { type: 'conditional', conditions: '用于政务服务办理中的证照核验', method: '接口' },
+    open: { type: 'none', conditions: '涉及个人及企业信息' },
+    updateCycle: 'realtime',
+    related: [LICENCES, holder === 'person' ? POPULATION : LEGAL_ENTITIES],
+  });
+}
+
+/** The base-library resources catalogued on first start, each after the resources it relates to. */
 export const BASE_RESOURCES: readonly BaseResource[] = [
   base({
     code: '371500-JC-RK-0001', name: '人口基础信息', heading: '户籍人口', library: 'population', department: '市公安局', backingTable: 'city_residents',
@@ -63,21 +100,20 @@ export const BASE_RESOURCES: readonly BaseResource[] = [
       item('district_code', '所在区县代码', 'division_code', 'public'),
     ],
     sharing: { type: 'unconditional', method: '接口' }, open: { type: 'unconditional' }, updateCycle: 'daily',
+    related: [POPULATION],
   }),
   base({
-    code: '371500-JC-ZZ-0001', name: '电子证照目录信息', heading: '证照目录', library: 'e_licence', department: '市行政审批服务局',
-    abstract: '全市签发的电子证照：证照类型、编号、持证主体与有效期。',
-    dataItems: [
-      item('licence_no', '证照编号', 'string', 'internal', { key: true, element: 'DE03001' }),
-      item('licence_type', '证照类型', 'string', 'public'),
-      item('holder_id', '持证主体代码', 'string', 'sensitive'),
-      item('holder_name', '持证主体名称', 'string', 'sensitive'),
-      item('issued_on', '签发日期', 'date', 'internal'),
-      item('valid_until', '有效期至', 'date', 'internal'),
-      item('issuer', '发证机关', 'string', 'public'),
-    ],
+    code: '371500-JC-ZZ-0001', name: '电子证照目录信息', heading: '证照目录', library: 'e_licence', department: '市行政审批服务局', backingTable: 'city_licences',
+    abstract: '全市签发的各类电子证照的目录：证照类型、编号、持证主体、发证机关、有效期与状态。',
+    dataItems: licenceItems(),
     sharing: { type: 'conditional', conditions: '用于政务服务办理中的证照核验', method: '接口' }, open: { type: 'none', conditions: '涉及个人及企业信息' }, updateCycle: 'realtime',
+    related: [POPULATION, LEGAL_ENTITIES],
   }),
+  licenceType('371500-JC-ZZ-0002', '营业执照', '市市场监督管理局', 'city_licence_business', 'enterprise', '企业法人营业执照，编号为统一社会信用代码（三证合一）。'),
+  licenceType('371500-JC-ZZ-0003', '食品经营许可证', '市市场监督管理局', 'city_licence_food', 'enterprise', '食品销售与餐饮服务经营者的食品经营许可证，有效期五年。'),
+  licenceType('371500-JC-ZZ-0004', '结婚证', '市民政局', 'city_licence_marriage', 'person', '婚姻登记机关颁发的结婚证，夫妻双方各持一本。'),
+  licenceType('371500-JC-ZZ-0005', '不动产权证书', '市自然资源和规划局', 'city_licence_real_estate', 'person', '不动产统一登记后颁发的不动产权证书。'),
+  licenceType('371500-JC-ZZ-0006', '机动车驾驶证', '市公安局交通警察支队', 'city_licence_driving', 'person', '机动车驾驶证，证号为持证人公民身份号码，有效期六年或十年。'),
   base({
     code: '371500-JC-KJ-0001', name: '行政区划信息', heading: '行政区划', library: 'spatial', department: '市民政局', backingTable: 'city_divisions',
     abstract: '市、区县、乡镇街道、村社区四级行政区划代码（GB/T 2260）与代表点坐标。',
@@ -103,44 +139,55 @@ export const BASE_RESOURCES: readonly BaseResource[] = [
       item('lat', '纬度', 'decimal', 'public'),
     ],
     sharing: { type: 'unconditional', method: '接口' }, open: { type: 'conditional', conditions: '仅开放网格边界与编码' }, updateCycle: 'monthly',
+    related: [DIVISIONS],
   }),
   base({
-    code: '371500-JC-KJ-0003', name: '兴趣点（POI）信息', heading: '兴趣点', library: 'spatial', department: '市自然资源和规划局',
-    abstract: '学校、医院、政务服务中心等兴趣点的名称、类别、地址与坐标。',
+    code: '371500-JC-KJ-0003', name: '兴趣点（POI）信息', heading: '兴趣点', library: 'spatial', department: '市自然资源和规划局', backingTable: 'city_pois',
+    abstract: '学校、医院、车站、公园、政务服务中心等兴趣点的名称、类别、地址与坐标。',
     dataItems: [
       item('poi_id', '兴趣点编号', 'string', 'public', { key: true }),
       item('name', '名称', 'string', 'public', { required: true }),
-      item('category', '类别', 'string', 'public'),
+      item('category', '类别（school 学校 / hospital 医院 / station 车站 / park 公园 / service_hall 政务服务中心）', 'string', 'public'),
       item('address', '地址', 'string', 'public'),
+      item('district_code', '所在区县代码', 'division_code', 'public'),
+      item('town_code', '所在乡镇街道代码', 'string', 'public'),
       item('lon', '经度', 'decimal', 'public'),
       item('lat', '纬度', 'decimal', 'public'),
     ],
     sharing: { type: 'unconditional', method: '接口' }, open: { type: 'unconditional' }, updateCycle: 'monthly',
+    related: [DIVISIONS],
   }),
   base({
-    code: '371500-JC-XY-0001', name: '公共信用信息', heading: '信用评价', library: 'credit', department: '市发展和改革委员会',
-    abstract: '法人和自然人的行政许可、行政处罚、守信激励与失信惩戒记录。',
+    code: '371500-JC-XY-0001', name: '公共信用信息', heading: '信用记录', library: 'credit', department: '市发展和改革委员会', backingTable: 'city_credit_records',
+    abstract: '法人的行政许可与行政处罚（双公示）、守信激励（红名单）与失信惩戒（黑名单）记录。',
     dataItems: [
       item('record_id', '记录编号', 'string', 'internal', { key: true }),
-      item('subject_code', '主体代码', 'string', 'internal'),
-      item('subject_name', '主体名称', 'string', 'internal'),
-      item('record_type', '记录类型', 'string', 'public'),
+      item('subject_type', '主体类型（person 自然人 / enterprise 法人）', 'string', 'public'),
+      item('subject_code', '主体代码', 'uscc', 'public', { required: true, element: 'DE02001', source: LEGAL_ENTITIES }),
+      item('subject_name', '主体名称', 'string', 'public'),
+      item('record_type', '记录类型（permit 行政许可 / penalty 行政处罚 / red_list 红名单 / black_list 黑名单）', 'string', 'public', { required: true }),
+      item('content', '内容', 'string', 'public'),
       item('decided_on', '决定日期', 'date', 'public'),
+      item('valid_until', '公示截止日期', 'date', 'public'),
       item('authority', '决定机关', 'string', 'public'),
+      item('district_code', '所在区县代码', 'division_code', 'public'),
     ],
     sharing: { type: 'unconditional', method: '接口' }, open: { type: 'conditional', conditions: '按信用信息公示规定开放' }, updateCycle: 'daily',
+    related: [LEGAL_ENTITIES, LICENCES],
   }),
   base({
-    code: '371500-JC-JJ-0001', name: '宏观经济指标', heading: '经济指标时序', library: 'macro_economy', department: '市统计局',
-    abstract: '地区生产总值、固定资产投资、社会消费品零售总额等指标的月度与年度时间序列。',
+    code: '371500-JC-JJ-0001', name: '宏观经济指标', heading: '经济指标时序', library: 'macro_economy', department: '市统计局', backingTable: 'city_economy_indicators',
+    abstract: '全市及各区县地区生产总值、社会消费品零售总额、固定资产投资、户籍人口等指标的月度时间序列（2021年起）。',
     dataItems: [
       item('indicator', '指标代码', 'string', 'public', { key: true }),
+      item('name', '指标名称', 'string', 'public'),
       item('period', '统计期', 'string', 'public', { key: true }),
       item('division_code', '区划代码', 'division_code', 'public', { key: true }),
       item('value', '指标值', 'decimal', 'public', { required: true }),
       item('unit', '计量单位', 'string', 'public'),
     ],
     sharing: { type: 'unconditional', method: '库表' }, open: { type: 'unconditional' }, updateCycle: 'monthly',
+    related: [DIVISIONS, POPULATION],
   }),
 ];
 

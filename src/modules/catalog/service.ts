@@ -227,12 +227,28 @@ export function createCatalogService(deps: { db: Database; logger: Logger; clock
 
     async ensureBaseLibraries() {
       let added = 0;
+      let updated = 0;
+      const system = { id: 'system' };
       for (const { backingTable, ...input } of BASE_RESOURCES) {
-        if (await store.get(deps.db, input.code)) continue;
-        await create(input, { id: 'system' }, backingTable ?? null);
-        added++;
+        const current = await store.get(deps.db, input.code);
+        if (!current) {
+          await create(input, system, backingTable ?? null);
+          added++;
+          continue;
+        }
+        // A newer release's definition replaces one the platform wrote, never one a person edited.
+        if (current.updatedBy !== system.id) continue;
+        const { code, ...fields } = input;
+        const changed = await deps.db.transaction(async (tx) => {
+          const owned = await check(tx, code, fields);
+          const next = build(code, fields, current.version + 1, current.createdAt, system, backingTable ?? null);
+          if (current.backingTable === next.backingTable && diffSnapshots(snapshotOf(current), snapshotOf(next)).length === 0) return false;
+          await save(tx, next, owned, system, 'updated');
+          return true;
+        });
+        if (changed) updated++;
       }
-      if (added > 0) deps.logger.info({ added }, 'catalogued the base libraries');
+      if (added > 0 || updated > 0) deps.logger.info({ added, updated }, 'catalogued the base libraries');
       return added;
     },
   };

@@ -11,10 +11,18 @@ export const RESIDENT_COLUMNS = [
 export const ENTERPRISE_COLUMNS = [
   'uscc', 'name', 'legal_rep_id', 'district_code', 'village_code', 'industry', 'registered_capital', 'established_on', 'lon', 'lat',
 ] as const;
+export const LICENCE_COLUMNS = [
+  'licence_no', 'licence_type', 'holder_type', 'holder_id', 'holder_name', 'issuer', 'issued_on', 'valid_until', 'status', 'district_code',
+] as const;
+export const POI_COLUMNS = ['poi_id', 'name', 'category', 'address', 'district_code', 'town_code', 'lon', 'lat'] as const;
+export const CREDIT_COLUMNS = [
+  'record_id', 'subject_type', 'subject_code', 'subject_name', 'record_type', 'content', 'decided_on', 'valid_until', 'authority', 'district_code',
+] as const;
+export const INDICATOR_COLUMNS = ['indicator', 'name', 'period', 'division_code', 'value', 'unit'] as const;
 export const STATS_COLUMNS = ['code', 'population', 'households', 'enterprises', 'grids', 'towns', 'villages'] as const;
 
 /** The data tables a build fills, in an order that truncates and loads cleanly. */
-export const CITY_TABLES = ['city_enterprises', 'city_residents', 'city_households', 'city_grids', 'city_divisions', 'city_district_stats'] as const;
+export const CITY_TABLES = ['city_licences', 'city_credit_records', 'city_pois', 'city_economy_indicators', 'city_enterprises', 'city_residents', 'city_households', 'city_grids', 'city_divisions', 'city_district_stats'] as const;
 
 /**
  * Keys and indexes of the big tables that the build drops before its bulk load and creates
@@ -26,6 +34,8 @@ export const DEFERRED_SCHEMA: readonly { table: string; name: string; kind: 'con
   { table: 'city_residents', name: 'city_residents_pkey', kind: 'constraint', definition: 'PRIMARY KEY (id_number)' },
   { table: 'city_residents', name: 'city_residents_phone_key', kind: 'constraint', definition: 'UNIQUE (phone)' },
   { table: 'city_enterprises', name: 'city_enterprises_pkey', kind: 'constraint', definition: 'PRIMARY KEY (uscc)' },
+  { table: 'city_licences', name: 'city_licences_pkey', kind: 'constraint', definition: 'PRIMARY KEY (licence_no)' },
+  { table: 'city_credit_records', name: 'city_credit_records_pkey', kind: 'constraint', definition: 'PRIMARY KEY (record_id)' },
   { table: 'city_households', name: 'city_households_village_idx', kind: 'index', definition: '(village_code)' },
   { table: 'city_households', name: 'city_households_grid_idx', kind: 'index', definition: '(grid_code)' },
   { table: 'city_residents', name: 'city_residents_district_idx', kind: 'index', definition: '(district_code)' },
@@ -34,6 +44,9 @@ export const DEFERRED_SCHEMA: readonly { table: string; name: string; kind: 'con
   { table: 'city_enterprises', name: 'city_enterprises_district_idx', kind: 'index', definition: '(district_code)' },
   { table: 'city_enterprises', name: 'city_enterprises_legal_rep_idx', kind: 'index', definition: '(legal_rep_id)' },
   { table: 'city_enterprises', name: 'city_enterprises_village_idx', kind: 'index', definition: '(village_code)' },
+  { table: 'city_licences', name: 'city_licences_holder_idx', kind: 'index', definition: '(holder_id)' },
+  { table: 'city_licences', name: 'city_licences_type_idx', kind: 'index', definition: '(licence_type)' },
+  { table: 'city_credit_records', name: 'city_credit_records_subject_idx', kind: 'index', definition: '(subject_code)' },
   {
     table: 'city_households',
     name: 'city_households_grid_code_fkey',
@@ -62,6 +75,14 @@ export interface TableRowCounts {
   households: number;
   residents: number;
   enterprises: number;
+  /** 电子证照 e-licences. */
+  licences: number;
+  /** 兴趣点 points of interest. */
+  pois: number;
+  /** 公共信用 public credit records. */
+  creditRecords: number;
+  /** 宏观经济 indicator values (one per indicator, month and division). */
+  indicators: number;
 }
 
 export interface BuildRow {
@@ -134,7 +155,7 @@ const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', '
 const BUILD_SELECT = `SELECT id, seed::float8 AS "seed", people, reference_date::text AS "referenceDate", status,
   ${iso('started_at')} AS "startedAt", ${iso('finished_at')} AS "finishedAt", row_counts AS "rowCounts" FROM city_builds`;
 
-const EMPTY_COUNTS: TableRowCounts = { divisions: 0, grids: 0, households: 0, residents: 0, enterprises: 0 };
+const EMPTY_COUNTS: TableRowCounts = { divisions: 0, grids: 0, households: 0, residents: 0, enterprises: 0, licences: 0, pois: 0, creditRecords: 0, indicators: 0 };
 
 function normaliseBuild(row: BuildRow): BuildRow {
   const counts = typeof row.rowCounts === 'string' ? (JSON.parse(row.rowCounts) as TableRowCounts) : row.rowCounts;

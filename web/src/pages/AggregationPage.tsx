@@ -4,8 +4,9 @@ import { Card, Col, Row, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorResult } from '../app/ErrorResult.tsx';
-import { uploadFile, type Load } from '../modules/aggregation/api/aggregation-api.ts';
+import { previewFile, uploadFile, type Load, type Preview } from '../modules/aggregation/api/aggregation-api.ts';
 import { LoadDetail, statusColor } from '../modules/aggregation/components/LoadDetail.tsx';
+import { MappingStep } from '../modules/aggregation/components/MappingStep.tsx';
 import { SourcesCard } from '../modules/aggregation/components/SourcesCard.tsx';
 import { useLoads, useRows } from '../modules/aggregation/hooks/use-loads.ts';
 
@@ -15,6 +16,9 @@ function ResourceLoads({ code }: { code: string }) {
   const [nonce, setNonce] = useState(0);
   const [selected, setSelected] = useState<number | null>(null);
   const [failure, setFailure] = useState<unknown>(undefined);
+  // The chosen file waits here, with its column preview, until the uploader confirms the mapping.
+  const [pending, setPending] = useState<{ file: File; preview: Preview } | null>(null);
+  const [sending, setSending] = useState<{ sent: number; total: number } | null>(null);
   const { data, error, reload } = useLoads(code, nonce);
   const current: Load | undefined = useMemo(() => data?.items.find((l) => l.id === selected) ?? data?.items[0], [data, selected]);
   const { data: rows } = useRows(code, `${current?.id ?? 0}:${current?.status ?? ''}`);
@@ -24,13 +28,14 @@ function ResourceLoads({ code }: { code: string }) {
         multiple={false}
         showUploadList={false}
         accept=".csv,.txt,.xlsx,.json,.ndjson"
+        disabled={sending !== null}
         customRequest={({ file, onSuccess, onError }) => {
           setFailure(undefined);
-          uploadFile(code, file as File).then(
-            (load) => {
-              setSelected(load.id);
-              setNonce((n) => n + 1);
-              onSuccess?.(load);
+          setPending(null);
+          previewFile(code, file as File).then(
+            (preview) => {
+              setPending({ file: file as File, preview });
+              onSuccess?.(preview);
             },
             (e: unknown) => {
               setFailure(e);
@@ -47,6 +52,29 @@ function ResourceLoads({ code }: { code: string }) {
         <p className="ant-upload-hint">{t('aggregation.uploadHint')}</p>
       </Upload.Dragger>
       {failure !== undefined && <ErrorResult error={failure} compact />}
+      {pending && (
+        <MappingStep
+          key={`${pending.file.name}:${pending.file.size}:${pending.file.lastModified}`}
+          fileName={pending.file.name}
+          preview={pending.preview}
+          sending={sending}
+          onCancel={() => setPending(null)}
+          onConfirm={(map) => {
+            setFailure(undefined);
+            setSending({ sent: 0, total: pending.file.size });
+            uploadFile(code, pending.file, map, (sent, total) => setSending({ sent, total }))
+              .then(
+                (load) => {
+                  setPending(null);
+                  setSelected(load.id);
+                  setNonce((n) => n + 1);
+                },
+                (e: unknown) => setFailure(e),
+              )
+              .finally(() => setSending(null));
+          }}
+        />
+      )}
       {error !== undefined && <ErrorResult error={error} onRetry={reload} compact />}
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24} xl={9}>

@@ -5,6 +5,7 @@ import { ErrorResult } from '../app/ErrorResult.tsx';
 import type { Resource, ResourceFilters, ResourceSummary } from '../modules/catalog/api/catalog-api.ts';
 import { ResourceForm } from '../modules/catalog/components/ResourceForm.tsx';
 import { ResourceDrawer } from '../modules/catalog/components/ResourceDrawer.tsx';
+import { TemplateForm } from '../modules/catalog/components/TemplateForm.tsx';
 import { useLibraries, useResourceSearch } from '../modules/catalog/hooks/use-catalog.ts';
 
 const PAGE = 20;
@@ -16,8 +17,20 @@ export function CatalogPage() {
   const [open, setOpen] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ resource?: Resource } | null>(null);
   const [drawerNonce, setDrawerNonce] = useState(0);
+  const [fromTemplate, setFromTemplate] = useState(false);
+  const [librariesNonce, setLibrariesNonce] = useState(0);
   const { data, error, loading, reload } = useResourceSearch(filters);
-  const { data: libraries } = useLibraries();
+  const { data: libraries } = useLibraries(librariesNonce);
+  const libraryKey = filters.libraryClass && filters.library ? `${filters.libraryClass}/${filters.library}` : undefined;
+  const libraryName = (l: { title: string; titleEn: string }): string => (i18n.language === 'en' ? l.titleEn : l.title);
+  const saved = (r: Resource) => {
+    setEditing(null);
+    setFromTemplate(false);
+    setOpen(r.code);
+    setDrawerNonce((n) => n + 1);
+    setLibrariesNonce((n) => n + 1);
+    reload();
+  };
   const set = (patch: Partial<ResourceFilters>) => setFilters((f) => ({ ...f, ...patch, offset: 0 }));
   const label = (key: string): string => t(key as 'catalog.title');
   const options = (group: 'classValue' | 'sharingValue' | 'openValue', values: readonly string[]) => values.map((v) => ({ value: v, label: label(`catalog.${group}.${v}`) }));
@@ -29,23 +42,48 @@ export function CatalogPage() {
       </Typography.Title>
       <Card size="small" title={t('catalog.libraries')} style={{ marginBottom: 16 }}>
         <Row gutter={[12, 12]}>
-          {(libraries?.items ?? []).map((l) => (
-            <Col key={`${l.libraryClass}/${l.library}`} xs={12} md={6} xl={3}>
-              <a onClick={() => set({ libraryClass: l.libraryClass, q: filters.q })} style={{ display: 'block' }}>
-                <Statistic title={i18n.language === 'en' ? l.titleEn : l.title} value={l.resources} valueStyle={{ fontSize: 20 }} />
-              </a>
-            </Col>
-          ))}
+          {(libraries?.items ?? []).map((l) => {
+            const key = `${l.libraryClass}/${l.library}`;
+            return (
+              <Col key={key} xs={12} md={6} xl={3}>
+                <a
+                  onClick={() => set(libraryKey === key ? { libraryClass: undefined, library: undefined } : { libraryClass: l.libraryClass, library: l.library })}
+                  data-testid={`library-${l.library}`}
+                  style={{ display: 'block', borderRadius: 6, padding: '2px 6px', background: libraryKey === key ? 'rgba(22, 119, 255, 0.08)' : undefined }}
+                >
+                  <Statistic title={libraryName(l)} value={l.resources} valueStyle={{ fontSize: 20 }} />
+                </a>
+              </Col>
+            );
+          })}
         </Row>
       </Card>
       <Space wrap style={{ marginBottom: 16 }}>
         <Input.Search allowClear placeholder={t('catalog.search')} style={{ width: 360 }} onSearch={(q) => set({ q })} data-testid="catalog-search" />
         <Input allowClear placeholder={t('catalog.allDepartments')} style={{ width: 200 }} onPressEnter={(e) => set({ department: e.currentTarget.value })} onChange={(e) => e.target.value === '' && set({ department: '' })} />
-        <Select allowClear placeholder={t('catalog.libraryClass')} style={{ width: 140 }} value={filters.libraryClass} onChange={(v?: string) => set({ libraryClass: v })} options={options('classValue', ['base', 'theme', 'topic', 'business'])} />
+        <Select allowClear placeholder={t('catalog.libraryClass')} style={{ width: 140 }} value={filters.libraryClass} onChange={(v?: string) => set({ libraryClass: v, library: undefined })} options={options('classValue', ['base', 'theme', 'topic', 'business'])} />
+        <Select
+          allowClear
+          placeholder={t('catalog.library')}
+          style={{ width: 180 }}
+          data-testid="library-filter"
+          value={libraryKey}
+          onChange={(v?: string) => {
+            const [libraryClass, library] = v ? v.split('/') : [undefined, undefined];
+            set({ libraryClass, library });
+          }}
+          options={(['base', 'theme'] as const).map((c) => ({
+            label: label(`catalog.classValue.${c}`),
+            options: (libraries?.items ?? []).filter((l) => l.libraryClass === c).map((l) => ({ value: `${l.libraryClass}/${l.library}`, label: libraryName(l) })),
+          }))}
+        />
         <Select allowClear placeholder={t('catalog.sharingType')} style={{ width: 160 }} value={filters.sharingType} onChange={(v?: string) => set({ sharingType: v })} options={options('sharingValue', ['unconditional', 'conditional', 'none'])} />
         <Select allowClear placeholder={t('catalog.openType')} style={{ width: 160 }} value={filters.openType} onChange={(v?: string) => set({ openType: v })} options={options('openValue', ['unconditional', 'conditional', 'none'])} />
         <Button type="primary" onClick={() => setEditing({})} data-testid="resource-create">
           {t('catalog.form.create')}
+        </Button>
+        <Button onClick={() => setFromTemplate(true)} data-testid="resource-from-template">
+          {t('catalog.template.action')}
         </Button>
       </Space>
       {error !== undefined && <ErrorResult error={error} onRetry={reload} compact />}
@@ -78,14 +116,10 @@ export function CatalogPage() {
         <ResourceForm
           {...(editing.resource ? { resource: editing.resource } : {})}
           onClose={() => setEditing(null)}
-          onSaved={(r) => {
-            setEditing(null);
-            setOpen(r.code);
-            setDrawerNonce((n) => n + 1);
-            reload();
-          }}
+          onSaved={saved}
         />
       )}
+      {fromTemplate && <TemplateForm libraries={libraries?.items ?? []} onClose={() => setFromTemplate(false)} onSaved={saved} />}
     </>
   );
 }

@@ -1,29 +1,35 @@
-// Builds the demo city into the database: divisions, then households, residents and enterprises
-// village by village (streamed to one COPY per table), grids, keys and indexes, and counts.
+// Builds the demo city into the database: divisions, then households, residents, enterprises,
+// their e-licences and credit records village by village (streamed to one COPY per table), grids,
+// points of interest, economy indicators, keys and indexes, and counts.
 import { type Clock, systemClock } from '../../../kernel/index.ts';
 import type { Database } from '../../../platform/db/index.ts';
 import {
   type BuildRow,
   createCityStore,
   type CityStore,
+  CREDIT_COLUMNS,
   DEFERRED_SCHEMA,
   DIVISION_COLUMNS,
   ENTERPRISE_COLUMNS,
   GRID_COLUMNS,
   HOUSEHOLD_COLUMNS,
+  INDICATOR_COLUMNS,
+  LICENCE_COLUMNS,
+  POI_COLUMNS,
   RESIDENT_COLUMNS,
   STATS_COLUMNS,
   type TableRowCounts,
 } from '../store.ts';
 import { cityError } from '../errors.ts';
 import { BatchQueue, type Row } from './batches.ts';
+import { generateIndicators, generatePois, villageLicences } from './base-libraries.ts';
 import { loadDistrictBoundaries } from './boundaries.ts';
-import { type CityPlan, planCity } from './plan.ts';
+import { CENSUS_2020, type CityPlan, planCity } from './plan.ts';
 import { placeNear, PopulationGenerator, REFERENCE_DATE } from './population.ts';
 import { Prng } from './prng.ts';
 import { CITY_CODE, CITY_NAME, loadDivisionSource, PROVINCE_CODE } from './sources.ts';
 
-export type DemoBuildPhase = 'divisions' | 'residents' | 'enterprises' | 'grids' | 'indexes' | 'stats';
+export type DemoBuildPhase = 'divisions' | 'residents' | 'enterprises' | 'grids' | 'libraries' | 'indexes' | 'stats';
 
 /** Progress of a build, reported at most every ~100 ms and at the start and end of each phase. */
 export interface DemoBuildProgress {
@@ -108,7 +114,7 @@ function toResult(build: BuildRow, reused: boolean): DemoBuildResult {
     startedAt: build.startedAt,
     finishedAt: build.finishedAt,
     reused,
-    rows: t.divisions + t.grids + t.households + t.residents + t.enterprises,
+    rows: t.divisions + t.grids + t.households + t.residents + t.enterprises + t.licences + t.pois + t.creditRecords + t.indicators,
     tables: t,
   };
 }
@@ -134,7 +140,9 @@ export async function buildDemoCity(db: Database, options: DemoBuildOptions, onP
   const store = createCityStore(db);
   return withBuildLock(db, async () => {
     const latest = await store.latestBuild();
-    if (!options.force && latest?.status === 'done' && latest.seed === options.seed && latest.people === options.people) {
+    // A build from before the four other base libraries (no licences for its enterprises) is redone.
+    const complete = latest !== undefined && (latest.rowCounts.enterprises === 0 || latest.rowCounts.licences > 0);
+    if (!options.force && latest?.status === 'done' && complete && latest.seed === options.seed && latest.people === options.people) {
       return toResult(latest, true);
     }
     const id = await store.startBuild({ seed: options.seed, people: options.people, referenceDate: REFERENCE_DATE, startedAt: clock.now() });
@@ -180,14 +188,15 @@ async function fillCity(db: Database, store: CityStore, options: DemoBuildOption
   const divisions = await writeDivisions(db, plan, report);
 
   const tally = new Tally();
-  const { households, residents, enterprises, gridHouseholds } = await writePeople(db, plan, tally, report);
+  const { households, residents, enterprises, licences, creditRecords, gridHouseholds } = await writePeople(db, plan, tally, report);
   const grids = await writeGrids(db, plan, gridHouseholds, tally, report);
+  const { pois, indicators } = await writeLibraries(db, plan, report);
 
   report('indexes', 0, DEFERRED_SCHEMA.length, true);
   await store.createDeferredSchema((done) => report('indexes', done, DEFERRED_SCHEMA.length));
 
   await writeStats(db, plan, tally, report);
-  return { divisions, grids, households, residents, enterprises };
+  return { divisions, grids, households, residents, enterprises, licences, pois, creditRecords, indicators };
 }
 
 async function writeDivisions(db: Database, plan: CityPlan, report: Report): Promise<number> {
@@ -211,6 +220,8 @@ async function writePeople(db: Database, plan: CityPlan, tally: Tally, report: R
     households: new BatchQueue(BATCH_ROWS),
     residents: new BatchQueue(BATCH_ROWS),
     enterprises: new BatchQueue(BATCH_ROWS),
+    licences: new BatchQueue(BATCH_ROWS),
+    credit: new BatchQueue(BATCH_ROWS),
   };
   const all = Object.values(queues);
   const failAll = (e: unknown): never => {
@@ -221,13 +232,17 @@ async function writePeople(db: Database, plan: CityPlan, tally: Tally, report: R
     db.copyFrom('city_households', HOUSEHOLD_COLUMNS, queues.households).catch(failAll),
     db.copyFrom('city_residents', RESIDENT_COLUMNS, queues.residents).catch(failAll),
     db.copyFrom('city_enterprises', ENTERPRISE_COLUMNS, queues.enterprises).catch(failAll),
+    db.copyFrom('city_licences', LICENCE_COLUMNS, queues.licences).catch(failAll),
+    db.copyFrom('city_credit_records', CREDIT_COLUMNS, queues.credit).catch(failAll),
   ]);
   const gridHouseholds = new Map<string, number[]>();
-  const produce = async (): Promise<[number, number, number]> => {
+  const produce = async (): Promise<[number, number, number, number, number]> => {
     const generator = new PopulationGenerator(plan);
     let people = 0;
     let households = 0;
     let enterprises = 0;
+    let licences = 0;
+    let credit = 0;
     report('residents', 0, plan.people, true);
     for (const d of plan.districts) {
       for (const t of d.towns) {
@@ -236,6 +251,11 @@ async function writePeople(db: Database, plan: CityPlan, tally: Tally, report: R
           await queues.households.push(rows.households);
           await queues.residents.push(rows.residents);
           await queues.enterprises.push(rows.enterprises);
+          const derived = villageLicences(plan.seed, v, d, rows.residents, rows.enterprises);
+          await queues.licences.push(derived.licences);
+          await queues.credit.push(derived.credit);
+          licences += derived.licences.length;
+          credit += derived.credit.length;
           gridHouseholds.set(v.code, rows.gridHouseholds);
           tally.add([CITY_CODE, d.code, t.code, v.code], rows.residents.length, rows.households.length, rows.enterprises.length, 0);
           people += rows.residents.length;
@@ -246,14 +266,26 @@ async function writePeople(db: Database, plan: CityPlan, tally: Tally, report: R
       }
     }
     await Promise.all(all.map((q) => q.close()));
-    return [people, households, enterprises];
+    return [people, households, enterprises, licences, credit];
   };
-  const [[people, households, enterprises]] = await Promise.all([produce().catch(failAll), copies]);
+  const [[people, households, enterprises, licences, creditRecords]] = await Promise.all([produce().catch(failAll), copies]);
   report('residents', people, plan.people, true);
   // Enterprises are written alongside residents: their legal representatives are picked from
   // the village being generated, which is what keeps the build a single streaming pass.
   report('enterprises', enterprises, enterprises, true);
-  return { households, residents: people, enterprises, gridHouseholds };
+  return { households, residents: people, enterprises, licences, creditRecords, gridHouseholds };
+}
+
+/** Points of interest and the economy indicator series: small, written in one COPY each. */
+async function writeLibraries(db: Database, plan: CityPlan, report: Report): Promise<{ pois: number; indicators: number }> {
+  const poiRows = generatePois(plan);
+  const indicatorRows = generateIndicators(plan, CENSUS_2020);
+  const total = poiRows.length + indicatorRows.length;
+  report('libraries', 0, total, true);
+  const pois = await db.copyFrom('city_pois', POI_COLUMNS, inBatches(poiRows));
+  const indicators = await db.copyFrom('city_economy_indicators', INDICATOR_COLUMNS, inBatches(indicatorRows));
+  report('libraries', total, total, true);
+  return { pois, indicators };
 }
 
 async function writeGrids(db: Database, plan: CityPlan, gridHouseholds: ReadonlyMap<string, number[]>, tally: Tally, report: Report): Promise<number> {

@@ -48,6 +48,16 @@ export const catalogZhCN = {
   sharingValue: { unconditional: '无条件共享', conditional: '有条件共享', none: '不予共享' },
   openValue: { unconditional: '无条件开放', conditional: '有条件开放', none: '不予开放' },
   changeValue: { added: '新增', removed: '删除', changed: '修改' },
+  template: {
+    action: '从模板创建',
+    title: '从主题库模板创建资源',
+    template: '模板',
+    pick: '选择主题库模板',
+    create: '创建',
+    nameHint: '留空则使用模板名称',
+    items: '模板信息项（{{n}} 项）',
+    created: '已创建 {{code}}',
+  },
   form: {
     create: '新建资源',
     edit: '编辑资源',
@@ -149,6 +159,16 @@ export const catalogEn: typeof catalogZhCN = {
   sharingValue: { unconditional: 'Shared', conditional: 'Shared on conditions', none: 'Not shared' },
   openValue: { unconditional: 'Open', conditional: 'Open on conditions', none: 'Not open' },
   changeValue: { added: 'Added', removed: 'Removed', changed: 'Changed' },
+  template: {
+    action: 'Create from template',
+    title: 'Create a resource from a theme-library template',
+    template: 'Template',
+    pick: 'Pick a theme-library template',
+    create: 'Create',
+    nameHint: 'Empty: the template title',
+    items: 'Data items of the template ({{n}})',
+    created: 'Created {{code}}',
+  },
   form: {
     create: 'New resource',
     edit: 'Edit resource',

@@ -1,5 +1,5 @@
 // 数据汇聚 aggregation: uploads, loads, quarantined rows and rollback from /api/aggregation.
-import { fetchJson } from '../../../app/api.ts';
+import { ApiError, fetchJson } from '../../../app/api.ts';
 
 export type LoadStatus = 'receiving' | 'loading' | 'done' | 'failed' | 'rolled_back';
 
@@ -16,7 +16,11 @@ export interface Load {
   rowsInserted: number;
   rowsUpdated: number;
   rowsRejected: number;
-  columns: Array<{ header: string; inferredType: string; item: string | null }>;
+  columns: Array<{ header: string; inferredType: string; item: string | null; mappedBy?: 'map' | 'name' | 'title' | 'ignored' | 'unmapped' }>;
+  /** The explicit column mapping of the upload: header → item, null = left out. */
+  mapping: Record<string, string | null> | null;
+  /** File columns no data item took: not loaded. */
+  unmapped: string[];
   error: string | null;
   submittedBy: string;
   createdAt: string;
@@ -32,10 +36,57 @@ export interface Reject {
 
 const base = '/api/aggregation';
 
-/** Send the file as the request body; the server streams it to disk. */
-export function uploadFile(code: string, file: File): Promise<Load> {
+/** 列映射 preview of a file: columns, inferred types, samples and the suggested data item of each. */
+export interface Preview {
+  format: string;
+  encoding: string;
+  rowsSampled: number;
+  columns: Array<{ header: string; inferredType: string; samples: string[]; suggested: string | null; mappedBy: 'name' | 'title' | 'similar' | 'unmapped' }>;
+  items: Array<{ name: string; title: string; type: string; key: boolean; required: boolean }>;
+  missing: string[];
+}
+
+/** A CSV or JSON preview needs only the start of the file; an XLSX workbook is read whole. */
+const PREVIEW_BYTES = 1 << 20;
+
+export function previewFile(code: string, file: File): Promise<Preview> {
   const params = new URLSearchParams({ fileName: file.name });
-  return fetchJson(`${base}/resources/${encodeURIComponent(code)}/loads?${params.toString()}`, { method: 'POST', body: file, headers: { 'content-type': 'application/octet-stream' } });
+  const body = /\.xlsx$/i.test(file.name) ? file : file.slice(0, PREVIEW_BYTES);
+  return fetchJson(`${base}/resources/${encodeURIComponent(code)}/preview?${params.toString()}`, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream' } });
+}
+
+/**
+ * Send the file as the request body (the server streams it to disk) with the confirmed column
+ * mapping (`列名=item`, `列名=` to leave a column out). XMLHttpRequest, because fetch cannot report
+ * how much of the body has been sent: `onProgress` gets the bytes sent as they go.
+ */
+export function uploadFile(code: string, file: File, map: readonly string[] = [], onProgress?: (sent: number, total: number) => void): Promise<Load> {
+  const params = new URLSearchParams({ fileName: file.name });
+  for (const m of map) params.append('map', m);
+  const url = `${base}/resources/${encodeURIComponent(code)}/loads?${params.toString()}`;
+  return new Promise<Load>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new ApiError({ type: 'about:blank', title: 'Network error', status: 0, detail: `upload of ${file.name} failed` }));
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && body !== undefined) {
+        resolve(body as Load);
+        return;
+      }
+      const p = (body ?? {}) as { type?: string; title?: string; status?: number; code?: string; detail?: string; requestId?: string; field?: string };
+      reject(new ApiError({ type: p.type ?? 'about:blank', title: p.title ?? (xhr.statusText || `HTTP ${xhr.status}`), status: p.status ?? xhr.status, ...(p.code ? { code: p.code } : {}), ...(p.detail ? { detail: p.detail } : {}), ...(p.requestId ? { requestId: p.requestId } : {}), ...(p.field ? { field: p.field } : {}) }));
+    };
+    xhr.send(file);
+  });
 }
 
 export const fetchLoads = (code: string, signal: AbortSignal): Promise<{ items: Load[] }> => fetchJson(`${base}/loads?resource=${encodeURIComponent(code)}&limit=50`, { signal });

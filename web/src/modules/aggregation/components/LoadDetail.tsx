@@ -1,5 +1,5 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Card, Popconfirm, Progress, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Popconfirm, Progress, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorResult } from '../../../app/ErrorResult.tsx';
@@ -46,6 +46,9 @@ export function LoadDetail({ load, onChanged, onReplayed }: { load: Load; onChan
         <span>{t('aggregation.encoding')}: {load.encoding ?? '—'}</span>
       </Space>
       {load.error && <Typography.Paragraph type="danger">{load.error}</Typography.Paragraph>}
+      {load.unmapped.length > 0 && (
+        <Alert type="warning" showIcon style={{ marginBottom: 16 }} data-testid="load-unmapped" title={t('aggregation.mapping.unmapped', { columns: load.unmapped.join('、') })} />
+      )}
       {load.columns.length > 0 && (
         <Table
           size="small"
@@ -56,7 +59,13 @@ export function LoadDetail({ load, onChanged, onReplayed }: { load: Load; onChan
           columns={[
             { title: t('aggregation.header'), dataIndex: 'header' },
             { title: t('aggregation.inferredType'), dataIndex: 'inferredType', render: (v: string) => <Tag>{v}</Tag> },
-            { title: t('aggregation.item'), dataIndex: 'item', render: (v: string | null) => v ?? <Typography.Text type="secondary">{t('aggregation.ignored')}</Typography.Text> },
+            {
+              title: t('aggregation.item'),
+              dataIndex: 'item',
+              render: (v: string | null, c: Load['columns'][number]) =>
+                v ?? <Typography.Text type={c.mappedBy === 'ignored' ? 'secondary' : 'warning'}>{t(c.mappedBy === 'ignored' ? 'aggregation.mapping.leftOutTag' : 'aggregation.ignored')}</Typography.Text>,
+            },
+            { title: t('aggregation.mapping.how'), dataIndex: 'mappedBy', render: (v: Load['columns'][number]['mappedBy']) => (v ? <Tag>{t(`aggregation.mapping.by.${v}`)}</Tag> : '—') },
           ]}
           style={{ marginBottom: 16 }}
         />

@@ -52,6 +52,7 @@ export interface ResourceFilters {
   q?: string;
   department?: string;
   libraryClass?: string;
+  library?: string;
   sharingType?: string;
   openType?: string;
   limit: number;
@@ -108,3 +109,22 @@ const json = (method: string, body: unknown): RequestInit => ({ method, headers:
 
 export const createResource = (input: ResourceInput): Promise<Resource> => fetchJson('/api/catalog/resources', json('POST', input));
 export const updateResource = (code: string, input: ResourceInput): Promise<Resource> => fetchJson(`/api/catalog/resources/${encodeURIComponent(code)}`, json('PUT', input));
+
+/** 主题库模板 a theme-library template: the data items a department starts a theme resource from. */
+export interface ThemeTemplate {
+  id: string;
+  library: string;
+  title: string;
+  titleEn: string;
+  dataItems: DataItem[];
+}
+
+export interface FromTemplateInput {
+  template: string;
+  code: string;
+  name?: string;
+  department: string;
+}
+
+export const fetchTemplates = (signal: AbortSignal): Promise<{ items: ThemeTemplate[] }> => fetchJson('/api/catalog/templates', { signal });
+export const createFromTemplate = (input: FromTemplateInput): Promise<Resource> => fetchJson('/api/catalog/resources/from-template', json('POST', input));

@@ -1,5 +1,7 @@
 import { useResource, type Resource as Loaded } from '../../../app/use-resource.ts';
-import { fetchLibraries, fetchResource, fetchVersions, searchResources, type LibraryInfo, type Resource, type ResourceFilters, type ResourceSummary, type VersionInfo } from '../api/catalog-api.ts';
+import {
+  fetchLibraries, fetchResource, fetchTemplates, fetchVersions, searchResources, type LibraryInfo, type Resource, type ResourceFilters, type ResourceSummary, type ThemeTemplate, type VersionInfo,
+} from '../api/catalog-api.ts';
 
 /** Catalog search; reloads when a filter changes. */
 export function useResourceSearch(filters: ResourceFilters): Loaded<{ total: number; totalCapped: boolean; items: ResourceSummary[] }> {
@@ -14,6 +16,10 @@ export function useResourceVersions(code: string, version: number): Loaded<{ ite
   return useResource((signal) => fetchVersions(code, signal), { key: `catalog-versions:${code}:${version}` });
 }
 
-export function useLibraries(): Loaded<{ items: LibraryInfo[] }> {
-  return useResource(fetchLibraries, { key: 'catalog-libraries' });
+export function useLibraries(nonce = 0): Loaded<{ items: LibraryInfo[] }> {
+  return useResource(fetchLibraries, { key: `catalog-libraries:${nonce}` });
+}
+
+export function useTemplates(): Loaded<{ items: ThemeTemplate[] }> {
+  return useResource(fetchTemplates, { key: 'catalog-templates' });
 }

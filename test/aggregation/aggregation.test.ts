@@ -202,6 +202,18 @@ forEachDatabase('aggregation', { migrations: [catalogMigrations, aggregationMigr
     expect(absent.error).toMatch(/the mapping names columns the file does not have: 证件号码/);
   });
 
+  it('quarantines a row with bytes its encoding cannot decode (garbled), loading the rest', async () => {
+    const body = Buffer.concat([
+      iconv.encode(`公民身份号码,姓名,参保日期,缴费基数\r\n${id(31)},吴敏,2020-01-15,4500\r\n${id(32)},`, 'gbk'),
+      Buffer.from([0x81, 0x20, 0xff]),
+      iconv.encode(`,2020-02-01,3000\r\n${id(33)},郑强,2020-03-01,3200\r\n`, 'gbk'),
+    ]);
+    const load = await upload(body, 'fileName=乱码.csv');
+    expect(load).toMatchObject({ status: 'done', encoding: 'gbk', rowsRead: 3, rowsRejected: 1 });
+    const rejects = (await app.inject({ method: 'GET', url: `/api/aggregation/loads/${load.id}/rejects` })).json<{ items: Array<{ line: number; reason: string }> }>();
+    expect(rejects.items).toEqual([expect.objectContaining({ line: 3, reason: 'undecodable bytes in field 2 (not valid GBK/GB 18030)' })]);
+  });
+
   it('refuses an upload it cannot take, naming why', async () => {
     const noFormat = await app.inject({ method: 'POST', url: `/api/aggregation/resources/${pension.code}/loads`, payload: 'a,b', headers: { 'content-type': 'application/octet-stream' } });
     expect(noFormat.json<{ status: number; field: string }>()).toMatchObject({ status: 400, field: '/query/format' });

@@ -49,7 +49,10 @@ async function* csvRecords(file: string, encoding: Encoding, onBytes: (n: number
   input.on('error', (e) => parser.destroy(e));
   for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     while (skipped.length) yield skipped.shift() as SourceRecord;
-    yield { line: entry.info.lines, values: entry.record, raw: '' };
+    // A byte sequence the file's encoding cannot decode comes out as U+FFFD: the row is garbled, not data.
+    const garbled = entry.record.findIndex((v) => v.includes('\uFFFD'));
+    if (garbled >= 0) yield { line: entry.info.lines, values: null, error: `undecodable bytes in field ${garbled + 1} (not valid ${encoding === 'gbk' ? 'GBK/GB 18030' : 'UTF-8'})`, raw: entry.record.join(',') };
+    else yield { line: entry.info.lines, values: entry.record, raw: '' };
   }
   while (skipped.length) yield skipped.shift() as SourceRecord;
 }

@@ -126,6 +126,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     const metrics = createMetrics();
     modules.iot.registerMetrics(metrics.registry);
+    modules.map.registerMetrics(metrics.registry);
     const http = await createHttpServer({ logger, db, metrics, rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, version: platformVersion, webDir: webDistDir });
     cleanups.push(() => http.close());
     // The access hook goes on the root server before any route: it authenticates and enforces `config.permission`.

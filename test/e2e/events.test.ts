@@ -168,4 +168,66 @@ describe.skipIf(!hasChromium())('event center end to end (skipped when no Chromi
     expect((await h.platform.modules.events.service.rules()).some((r) => r.categoryCode === 'SG01' && r.districtCode === '371502')).toBe(false);
     await desk.close();
   }, 400_000);
+  it('video intake on the desk: the dispatcher raises a scenario\'s minimum confidence; a weaker detection is listed without an event; the event page lists its detections', async () => {
+    const desk = await signIn('/console/dispatch', 'zh-li');
+    await desk.getByRole('tab', { name: '识别场景' }).click();
+    const editor = desk.getByTestId('scenario-editor');
+    const row = editor.getByTestId('scenario-row').and(desk.locator('[data-code="street_vending"]'));
+    await row.waitFor({ timeout: 60_000 });
+    await row.getByRole('button', { name: /编\s*辑/ }).click();
+    await desk.getByTestId('scenario-min').locator('input').fill('0.95');
+    await desk.getByTestId('scenario-save').click();
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('0.95');
+    expect((await h.platform.modules.events.service.scenarios()).find((x) => x.code === 'street_vending')?.minConfidence).toBe(0.95);
+
+    const svc = h.platform.modules.events.service;
+    const weak = await svc.detect({ cameraId: 'CAM-E2E-9', scenario: 'street_vending', detectedAt: new Date().toISOString(), confidence: 0.9, lon: 115.99, lat: 36.45 }, 'vendor-e2e');
+    expect(weak).toMatchObject({ outcome: 'below_confidence', eventId: null });
+    const strong = await svc.detect({ cameraId: 'CAM-E2E-9', scenario: 'exposed_garbage', detectedAt: new Date().toISOString(), confidence: 0.9, lon: 115.97, lat: 36.44, snapshotUrl: 'https://vendor.example/e2e.jpg' }, 'vendor-e2e');
+    expect(strong.outcome).toBe('created');
+
+    await desk.getByRole('tab', { name: '视频识别' }).click();
+    await desk.getByTestId('detection-camera').locator('input').fill('CAM-E2E-9');
+    await desk.getByTestId('detection-camera').locator('input').press('Enter');
+    const rows = desk.getByTestId('detections').getByTestId('detection-row');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
+    const below = rows.and(desk.locator('[data-outcome="below_confidence"]'));
+    expect(await below.textContent()).toContain('低于置信度，未立案');
+    expect(await below.textContent()).toContain('≥ 0.95');
+    await rows.and(desk.locator('[data-outcome="created"]')).getByRole('link').click();
+    await expect.poll(() => desk.getByTestId('event-title').textContent(), { timeout: 60_000 }).toContain('暴露垃圾');
+    const onEvent = desk.getByTestId('detections').getByTestId('detection-row');
+    await expect.poll(() => onEvent.count(), { timeout: 30_000 }).toBe(1);
+    expect(await onEvent.textContent()).toContain('CAM-E2E-9');
+    await desk.close();
+  }, 300_000);
+  it('联合处置: a partner unit accepts and reports its part on the event page; the lead sees who is still pending', async () => {
+    await staff('zj-wang', '王住建', 'D06', 'handler');
+    const svc = h.platform.modules.events.service;
+    const e = await svc.create({ title: `联合处置 e2e-${Date.now().toString(36)}`, categoryCode: 'SR01', lon: 115.99, lat: 36.45, source: 'grid_worker' }, 'grid-worker-e2e');
+    await svc.act(e.id, 'joint', { partnerCodes: ['D06', 'D12'] }, 'zh-li');
+    await svc.act(e.id, 'accept', {}, 'cg-zhang');
+    await svc.act(e.id, 'start', {}, 'cg-zhang');
+
+    const partner = await signIn(`/console/events?id=${e.id}`, 'zj-wang');
+    const row = (unit: string) => partner.getByTestId('event-partners').getByTestId('partner-row').and(partner.locator(`[data-unit="${unit}"]`));
+    await expect.poll(() => row('D06').getAttribute('data-state'), { timeout: 60_000 }).toBe('assigned');
+    await partner.getByTestId('part-actions').getByRole('button', { name: /签收本单位任务/ }).click();
+    await expect.poll(() => row('D06').getAttribute('data-state'), { timeout: 30_000 }).toBe('accepted');
+    await partner.getByLabel('说明或理由').fill('检查井已修复');
+    await partner.getByTestId('part-actions').getByRole('button', { name: /反馈本单位任务/ }).click();
+    await expect.poll(() => row('D06').getAttribute('data-state'), { timeout: 30_000 }).toBe('reported');
+    expect(await row('D06').textContent()).toContain('检查井已修复');
+    expect(await partner.getByTestId('part-actions').count()).toBe(0);
+    await partner.close();
+
+    const lead = await signIn(`/console/events?id=${e.id}`, 'cg-zhang');
+    await lead.getByTestId('partners-pending').waitFor({ timeout: 60_000 });
+    const pending = await lead.getByTestId('partners-pending').textContent();
+    expect(pending).toContain('应急局');
+    expect(pending).not.toContain('住建局');
+    await lead.getByTestId('event-actions').getByRole('button', { name: /反\s*馈/ }).click();
+    await expect.poll(() => svc.get(e.id).then((x) => x.state), { timeout: 10_000 }).toBe('handling');
+    await lead.close();
+  }, 300_000);
 });

@@ -107,8 +107,11 @@ describe.skipIf(!hasChromium())('big screen end to end (skipped without Chromium
     await expect.poll(() => catalogue.textContent(), { timeout: 60_000 }).toContain('区县边界');
     await page.getByTestId('layer-search').locator('input').fill('热力');
     await page.getByTestId('layer-search').locator('input').press('Enter');
-    // The unfiltered list already holds 事件热力: wait for the search result to replace it.
-    await expect.poll(async () => { const text = (await catalogue.textContent()) ?? ''; return text.includes('事件热力') && !text.includes('区县边界'); }).toBe(true);
+    // The unfiltered list already holds 事件热力: wait for the search result to replace it (the shown
+    // layers above the list keep 区县边界).
+    const list = page.getByTestId('layer-list');
+    await expect.poll(async () => { const text = (await list.textContent()) ?? ''; return text.includes('事件热力') && !text.includes('区县边界'); }).toBe(true);
+    expect(await page.getByTestId('layer-shown').textContent()).toContain('区县边界');
     const map = page.getByTestId('one-map');
     await expect.poll(() => map.getAttribute('data-idle'), { timeout: 60_000 }).toBe('districts,events-open,alarms');
     const box = await map.boundingBox();

@@ -152,6 +152,30 @@ describe('one map (一张图)', () => {
     expect(page.body.items).toHaveLength(100);
     const found = await h.json<LayerList>('/api/map/layers?q=layer%20999');
     expect(found.body.items.map((l) => l.id)).toEqual(['bulk-0999']);
+    // The layers a map shows are resolved by id, wherever they sit in the catalogue.
+    const chosen = await h.json<LayerList>('/api/map/layers?ids=bulk-0999,districts,bulk-0001,no-such-layer&limit=10');
+    expect(chosen.body.items.map((l) => l.id).sort()).toEqual(['bulk-0001', 'bulk-0999', 'districts']);
     for (let i = 0; i < 1000; i++) map.registry.remove(`bulk-${String(i).padStart(4, '0')}`);
+  });
+  it('shows every open alarm on the alarms layer, beyond a thousand', async () => {
+    const created = await h.post<{ device: { id: string } }>('/api/iot/devices', { id: 'map-many-alarms', typeId: 'WaterLevelSensor', name: '告警很多的水位计', ownerDepartment: '市水利局', lon: 115.99, lat: 36.45, accessTier: 'general' });
+    expect(created.status).toBe(201);
+    // 1 200 rules on one device, each with an open alarm (one open alarm per device and rule).
+    await h.platform.db.query(
+      `INSERT INTO iot_rules (name, device_id, kind, attribute, operator, threshold, severity, created_at, updated_at)
+       SELECT 'bulk ' || g, 'map-many-alarms', 'threshold', 'waterLevel', '>', g, 'major', now(), now() FROM generate_series(1, 1200) g`,
+    );
+    await h.platform.db.query(
+      `INSERT INTO iot_alarms (rule_id, device_id, severity, status, value, message, raised_at, updated_at)
+       SELECT id, device_id, 'major', 'active', 1, name, now(), now() FROM iot_rules WHERE device_id = 'map-many-alarms'`,
+    );
+    h.platform.modules.map.service.engine.invalidate('alarms');
+    const { status, body } = await h.json<{ features: Array<{ properties: { deviceId: string } }>; truncated: boolean }>('/api/map/layers/alarms/geojson?limit=100000');
+    expect(status).toBe(200);
+    expect(body.truncated).toBe(false);
+    expect(body.features.filter((f) => f.properties.deviceId === 'map-many-alarms')).toHaveLength(1200);
+    const metrics = await (await h.get('/metrics')).text();
+    expect(metrics).toMatch(/citybrain_map_layer_data_features \d+/);
+    expect(Number(/citybrain_map_layer_data_bytes (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 });

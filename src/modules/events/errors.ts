@@ -13,10 +13,13 @@ export const EVENTS_ERRORS = {
   department_unknown: 'invalid',
   /** A video-analytics scenario the platform does not know. */
   scenario_unknown: 'invalid',
+  scenario_not_found: 'not_found',
   /** A required reason or note is missing or empty. */
   reason_required: 'invalid',
   /** Joint handling: lead among partners, duplicates, or no partner. */
   partners_invalid: 'invalid',
+  /** The lead reports while partner units have not reported their parts (details: pending). */
+  partners_pending: 'conflict',
   /** An attachment with neither or both of content and url, or content that is not base64. */
   attachment_invalid: 'invalid',
   /** No signed-in principal on a route that acts on someone's behalf. */

@@ -1,8 +1,9 @@
 import type { Attachment, AttachmentInput, DetectionInput, DetectionResult, Stats, StatsQuery } from './schemas.ts';
+import type { DetectionService } from './detections.ts';
 import type { Caller, EventLifecycleService } from './service.ts';
 
-/** The events module's service: the lifecycle, machine intake, deadlines, statistics and attachments. */
-export interface EventsService extends EventLifecycleService {
+/** The events module's service: the lifecycle, machine intake (and its records and scenarios), deadlines, statistics and attachments. */
+export interface EventsService extends EventLifecycleService, DetectionService {
   /** 视频智能识别 intake with de-duplication. */
   detect(input: DetectionInput, actor: string): Promise<DetectionResult>;
   /** One pass of the deadline timer (the module runs it every `sweepIntervalMs`). */

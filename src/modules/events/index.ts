@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { BusSubscription } from '../../platform/bus/index.ts';
 import type { MigrationSource, ModuleContext, PlatformModule } from '../../platform/index.ts';
 import { createAttachments } from './attachments.ts';
+import { createDetectionService } from './detections.ts';
 import { createCore, DEFAULT_SETTINGS, type EventsSettings, type PlaceCodes } from './core.ts';
 import { createIntake, type DeviceLocator } from './intake.ts';
 import { createOrg, type OrgDirectory } from './org.ts';
@@ -53,8 +54,10 @@ export function createEventsModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'lo
   const intake = createIntake({ ...base, core, relay: ctx.relay, deviceLocator: deps.deviceLocator });
   const timers = createTimers({ ...base, core, relay: ctx.relay });
   const attachments = createAttachments({ ...base, dataDir: path.resolve(ctx.config.dataDir), lifecycle });
+  const detections = createDetectionService(base);
   const service: EventsService = {
     ...lifecycle,
+    ...detections,
     detect: (input, actor) => intake.detect(input, actor),
     sweepDeadlines: () => timers.sweep(),
     stats: (q) => timers.stats(q),
@@ -85,7 +88,8 @@ export { EVENT_STATES, EVENT_ACTIONS, TRANSITIONS, ACTION_PERMISSION, allowedAct
 export { eventScopeOf, type OrgDirectory, type OrgUnitRef, type Viewer, type Reach, type EventScope, type EventPlaceUnits } from './org.ts';
 export type { Caller } from './service.ts';
 export { DEFAULT_SETTINGS, type EventsSettings, type PlaceCodes } from './core.ts';
-export { SCENARIOS, type Scenario } from './schemas.ts';
+export { SCENARIOS, DETECTION_OUTCOMES, type Scenario } from './schemas.ts';
+export type { DetectionService } from './detections.ts';
 export type { DeviceLocator } from './intake.ts';
 export type { EventsService } from './events-service.ts';
 export type * from './schemas.ts';

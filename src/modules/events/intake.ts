@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { BusEvent, OutboxRelay } from '../../platform/bus/index.ts';
 import type { CoreDeps, EventsCore } from './core.ts';
-import { SCENARIOS, type DetectionInput, type DetectionResult, type Severity } from './schemas.ts';
+import { eventsError } from './errors.ts';
+import type { DetectionInput, DetectionResult, Severity } from './schemas.ts';
 
 /** Device name and position for an alarm's device (the IoT registry), when known. */
 export type DeviceLocator = (deviceId: string) => Promise<{ name: string; lon: number; lat: number } | undefined>;
@@ -21,17 +22,6 @@ interface AlarmData {
 const ALARM_SEVERITY: Record<string, Severity> = { critical: 'urgent', major: 'major', minor: 'normal', warning: 'normal' };
 export const IOT_ALARM_CATEGORY = 'SZ06';
 
-const SCENARIO_NAMES: Record<keyof typeof SCENARIOS, string> = {
-  muck_truck_uncovered: '渣土车未覆盖',
-  exposed_garbage: '暴露垃圾',
-  non_motor_disorder: '非机动车乱停放',
-  piled_materials: '乱堆物料',
-  crowd_gathering: '人群聚集',
-  street_vending: '占道经营',
-  overflowing_bin: '垃圾满溢',
-  waterlogging: '积水',
-};
-
 /** Advisory-lock namespace of detection de-duplication (first key of pg_advisory_xact_lock). */
 const DETECTION_LOCK = 6_000_001;
 
@@ -45,16 +35,29 @@ export function createIntake(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
 
   return {
     /**
-     * A vendor's detection. Same scenario within the window (default 10 min since the event's last
-     * detection) and radius (default 50 m) of an open event → appended to it. Serialised per
-     * scenario with a transaction-scoped advisory lock, so concurrent detections cannot both create.
+     * A vendor's detection, always recorded. Below its scenario's minimum confidence it raises no
+     * event. Otherwise the same scenario within the window (default 10 min since the event's last
+     * detection) and radius (default 50 m) of an open event → merged into it; else a new event.
+     * Serialised per category with a transaction-scoped advisory lock, so concurrent detections
+     * cannot both create.
      */
     async detect(input: DetectionInput, actor: string): Promise<DetectionResult> {
-      const categoryCode = SCENARIOS[input.scenario];
+      const scenario = (await store.scenarios()).find((s) => s.code === input.scenario);
+      if (!scenario) throw eventsError('scenario_unknown', `no video scenario ${input.scenario}; see /api/events/scenarios`, { field: '/body/scenario', scenario: input.scenario });
+      const categoryCode = scenario.category_code;
+      const minConfidence = Number(scenario.min_confidence);
       const detectedAt = new Date(input.detectedAt);
       const receivedAt = clock.now();
       const place = await deps.locate(input.lon, input.lat);
-      const detection = { cameraId: input.cameraId, scenario: input.scenario, detectedAt, confidence: input.confidence, snapshotUrl: input.snapshotUrl ?? null, lon: input.lon, lat: input.lat, receivedAt };
+      const snapshotUrls = [...new Set([...(input.snapshotUrl ? [input.snapshotUrl] : []), ...(input.snapshotUrls ?? [])])];
+      const record = {
+        cameraId: input.cameraId, scenario: input.scenario, detectedAt, confidence: input.confidence, minConfidence, snapshotUrls, lon: input.lon, lat: input.lat,
+        districtCode: place?.districtCode ?? null, actor, receivedAt,
+      };
+      if (input.confidence < minConfidence) {
+        const detectionId = await store.insertDetection(db, { ...record, eventId: null, outcome: 'below_confidence' });
+        return { detectionId, outcome: 'below_confidence', eventId: null, created: false, detectionCount: 0 };
+      }
       const note = `camera ${input.cameraId}, confidence ${input.confidence.toFixed(2)}`;
       const prep = await core.prepare();
       const result = await db.transaction(async (tx): Promise<DetectionResult> => {
@@ -62,21 +65,21 @@ export function createIntake(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
         const since = new Date(detectedAt.getTime() - settings.dedupWindowMinutes * 60_000);
         const existing = await store.nearbyDetectionEvent(tx, { categoryCode, lon: input.lon, lat: input.lat, since, radiusM: settings.dedupRadiusMeters });
         if (existing !== undefined) {
-          await store.insertDetection(tx, existing, detection);
+          const detectionId = await store.insertDetection(tx, { ...record, eventId: existing, outcome: 'merged' });
           const count = await store.countDetection(tx, existing, detectedAt);
           await store.addTimeline(tx, existing, { at: receivedAt, actor, action: 'detected', fromState: null, toState: null, departmentCode: null, note });
-          return { eventId: existing, created: false, detectionCount: count };
+          return { detectionId, outcome: 'merged', eventId: existing, created: false, detectionCount: count };
         }
         const id = await core.createIn(tx, {
-          title: `${SCENARIO_NAMES[input.scenario]}（${input.cameraId}）`, description: `视频智能识别 video detection: ${note}`, categoryCode, severity: input.severity,
+          title: `${scenario.name_zh}（${input.cameraId}）`, description: `视频智能识别 video detection: ${note}`, categoryCode, severity: input.severity,
           source: 'video_ai', sourceRef: input.cameraId, lon: input.lon, lat: input.lat, address: '', place, detectedAt,
         }, actor, prep);
         if (id === undefined) throw new Error('video events have no unique source reference');
-        await store.insertDetection(tx, id, detection);
-        if (input.snapshotUrl) {
-          await store.insertAttachment(tx, id, { name: `snapshot-${input.cameraId}.jpg`, mediaType: 'image/jpeg', sizeBytes: null, sha256: null, path: null, url: input.snapshotUrl, actor, at: receivedAt });
+        const detectionId = await store.insertDetection(tx, { ...record, eventId: id, outcome: 'created' });
+        for (const [i, url] of snapshotUrls.entries()) {
+          await store.insertAttachment(tx, id, { name: `snapshot-${input.cameraId}${i === 0 ? '' : `-${i + 1}`}.jpg`, mediaType: 'image/jpeg', sizeBytes: null, sha256: null, path: null, url, actor, at: receivedAt });
         }
-        return { eventId: id, created: true, detectionCount: 1 };
+        return { detectionId, outcome: 'created', eventId: id, created: true, detectionCount: 1 };
       });
       deps.relay?.kick();
       return result;

@@ -8,8 +8,8 @@ import type { EventsService } from './events-service.ts';
 import { ACTION_PERMISSION, EVENT_ACTIONS } from './lifecycle.ts';
 import {
   ActionBodySchema, AttachmentInputSchema, AttachmentSchema, CalendarPutSchema, CalendarQuerySchema, CalendarSchema, CategoryInputSchema, CategoryListQuerySchema, CategoryPatchSchema,
-  CategorySchema, DepartmentSchema, DetectionInputSchema, DetectionResultSchema, EventDetailSchema, EventInputSchema, EventListQuerySchema, EventListSchema, RoutingRuleInputSchema,
-  RoutingRuleSchema, StatsQuerySchema, StatsSchema,
+  CategorySchema, DepartmentSchema, DetectionInputSchema, DetectionListQuerySchema, DetectionListSchema, DetectionResultSchema, ScenarioParamsSchema, VideoScenarioInputSchema, VideoScenarioSchema, EventDetailSchema, EventInputSchema, EventListQuerySchema, EventListSchema, RoutingRuleInputSchema,
+  PartBodySchema, PartParamsSchema, RoutingRuleSchema, StatsQuerySchema, StatsSchema,
 } from './schemas.ts';
 
 const tags = ['events'];
@@ -46,12 +46,16 @@ export function eventsRoutes(service: EventsService) {
     );
     app.post(
       '/detections',
-      { config: { permission: 'events.detection.create', idempotent: true }, schema: { tags, summary: '视频智能识别 intake: a detection becomes an event, or joins one of the same scenario nearby', body: DetectionInputSchema, response: { 201: DetectionResultSchema, 200: DetectionResultSchema } } },
+      { config: { permission: 'events.detection.create', idempotent: true }, schema: { tags, summary: '视频智能识别 intake: a detection becomes an event, or joins one of the same scenario nearby', body: DetectionInputSchema, response: { 201: DetectionResultSchema, 200: DetectionResultSchema, 202: DetectionResultSchema } } },
       async (request, reply) => {
         const r = await service.detect(request.body, actorOf(request));
-        return reply.status(r.created ? 201 : 200).send(r);
+        return reply.status(r.outcome === 'created' ? 201 : r.outcome === 'merged' ? 200 : 202).send(r);
       },
     );
+    app.get('/detections', { config: { permission: 'events.event.read' }, schema: { tags, summary: '视频智能识别 detections, newest first: camera, scenario, confidence, snapshots and the event each became or joined (none below the scenario\'s minimum confidence)', querystring: DetectionListQuerySchema, response: { 200: DetectionListSchema } } }, async (request) => service.detections(request.query, await who(request)));
+    app.get('/scenarios', { config: { permission: 'events.event.read' }, schema: { tags, summary: 'Video scenarios: scenario → event category and the minimum confidence that raises an event', response: { 200: Type.Array(VideoScenarioSchema) } } }, () => service.scenarios());
+    app.put('/scenarios/:code', { config: { permission: 'events.rule.write' }, schema: { tags, summary: 'Add or change a video scenario', params: ScenarioParamsSchema, body: VideoScenarioInputSchema, response: { 200: VideoScenarioSchema } } }, (request) => service.putScenario(request.params.code, request.body, actorOf(request)));
+    app.delete('/scenarios/:code', { config: { permission: 'events.rule.write' }, schema: { tags, summary: 'Remove a video scenario (its detections stay; new ones are refused)', params: ScenarioParamsSchema, response: { 204: Type.Null() } } }, async (request, reply) => { await service.deleteScenario(request.params.code); return reply.status(204).send(null); });
     app.get('/:id', { config: { permission: 'events.event.read' }, schema: { tags, summary: 'An event with its timeline, attachments and the actions allowed now (and to the caller)', params: IdParams, response: { 200: EventDetailSchema } } }, async (request) => service.get(request.params.id, await who(request)));
     for (const action of EVENT_ACTIONS) {
       app.post(
@@ -60,6 +64,11 @@ export function eventsRoutes(service: EventsService) {
         async (request) => service.act(request.params.id, action, request.body ?? {}, await who(request)),
       );
     }
+    app.post(
+      '/:id/part/:step',
+      { config: { permission: 'events.event.handle' }, schema: { tags, summary: '联合处置: a partner unit accepts (签收) or reports (反馈) its part; the lead reports the event once every partner has reported', params: PartParamsSchema, body: Type.Optional(PartBodySchema), response: { 200: EventDetailSchema } } },
+      async (request) => service.actOnPart(request.params.id, request.params.step, request.body ?? {}, await who(request)),
+    );
     app.post(
       '/:id/attachments',
       { config: { permission: 'events.event.handle' }, schema: { tags, summary: 'Attach a file (base64, up to 10 MB) or a URL', params: IdParams, body: AttachmentInputSchema, response: { 201: AttachmentSchema } } },

@@ -165,6 +165,29 @@ export const AttachmentSchema = Type.Object({
 });
 export type Attachment = Static<typeof AttachmentSchema>;
 
+export const PartStepSchema = Type.Union([Type.Literal('accept'), Type.Literal('report')]);
+export type PartStep = Static<typeof PartStepSchema>;
+export const PartnerPartSchema = Type.Object({
+  unitCode: Type.String(),
+  unitName: Nullable(Type.String()),
+  state: Type.Union([Type.Literal('assigned'), Type.Literal('accepted'), Type.Literal('reported')]),
+  acceptedAt: Nullable(DateTime),
+  acceptedBy: Nullable(Type.String()),
+  reportedAt: Nullable(DateTime),
+  reportedBy: Nullable(Type.String()),
+  note: Type.String(),
+});
+export type PartnerPart = Static<typeof PartnerPartSchema>;
+export const PartBodySchema = Type.Object(
+  {
+    unitCode: Type.Optional(Code),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false, description: 'unitCode: which of your partner units (when you belong to several)' },
+);
+export type PartBody = Static<typeof PartBodySchema>;
+export const PartParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }), step: PartStepSchema });
+
 export const EventDetailSchema = Type.Composite([
   EventSummarySchema,
   Type.Object({
@@ -173,6 +196,9 @@ export const EventDetailSchema = Type.Composite([
     allowedActions: Type.Array(ActionSchema),
     myActions: Type.Array(ActionSchema, { description: 'of allowedActions, those the caller may take (their role and unit)' }),
     partnerNames: Type.Array(Type.String()),
+    partners: Type.Array(PartnerPartSchema, { description: '联合处置: each partner unit\'s part (assigned → accepted → reported)' }),
+    partnersPending: Type.Array(Type.String(), { description: 'partner units that have not reported their part: the lead reports the event only when none are left (or a dispatcher overrides)' }),
+    myPartActions: Type.Array(PartStepSchema, { description: 'what the caller may do on their partner unit\'s part now' }),
     timeline: Type.Array(TimelineEntrySchema),
     attachments: Type.Array(AttachmentSchema),
   }),
@@ -192,6 +218,10 @@ export const EventInputSchema = Type.Object({
 });
 export type EventInput = Static<typeof EventInputSchema>;
 
+/**
+ * The scenarios seeded at first start (migration 004): scenario → event category. Scenarios are data
+ * (`/api/events/scenarios`), each with its minimum confidence; this is what the seed holds.
+ */
 export const SCENARIOS = {
   muck_truck_uncovered: 'SG02',
   exposed_garbage: 'SR01',
@@ -204,33 +234,106 @@ export const SCENARIOS = {
 } as const;
 export type Scenario = keyof typeof SCENARIOS;
 
+const ScenarioCode = Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$', description: 'scenario code, e.g. exposed_garbage (lower case, digits, _)' });
+
 export const DetectionInputSchema = Type.Object({
   cameraId: Type.String({ minLength: 1, maxLength: 100 }),
-  scenario: Type.Union([
-    Type.Literal('muck_truck_uncovered'), Type.Literal('exposed_garbage'), Type.Literal('non_motor_disorder'), Type.Literal('piled_materials'),
-    Type.Literal('crowd_gathering'), Type.Literal('street_vending'), Type.Literal('overflowing_bin'), Type.Literal('waterlogging'),
-  ], {
-    description: '渣土车未覆盖, 暴露垃圾, 非机动车乱停放, 乱堆物料, 人群聚集, 占道经营, 垃圾满溢, 积水',
+  scenario: Type.String({
+    pattern: '^[a-z][a-z0-9_]{1,39}$',
+    description: 'a scenario of /api/events/scenarios: muck_truck_uncovered 渣土车未覆盖, exposed_garbage 暴露垃圾, non_motor_disorder 非机动车乱停放, piled_materials 乱堆物料, crowd_gathering 人群聚集, street_vending 占道经营, overflowing_bin 垃圾满溢, waterlogging 积水 …',
   }),
   detectedAt: DateTime,
   confidence: Type.Number({ minimum: 0, maximum: 1 }),
   lon: Lon,
   lat: Lat,
   snapshotUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
+  snapshotUrls: Type.Optional(Type.Array(Type.String({ format: 'uri', maxLength: 2000 }), { maxItems: 10, description: 'more snapshots of the same detection' })),
   severity: Type.Optional(SeveritySchema),
 });
 export type DetectionInput = Static<typeof DetectionInputSchema>;
+
+export const DETECTION_OUTCOMES = ['created', 'merged', 'below_confidence'] as const;
+export type DetectionOutcome = (typeof DETECTION_OUTCOMES)[number];
+const DetectionOutcomeSchema = Type.Union([Type.Literal('created'), Type.Literal('merged'), Type.Literal('below_confidence')], {
+  description: 'created: it became an event; merged: it joined an open event of the same scenario nearby; below_confidence: recorded, no event',
+});
+
 export const DetectionResultSchema = Type.Object({
-  eventId: Type.Integer(),
-  created: Type.Boolean({ description: 'false: appended to an open event of the same scenario nearby' }),
-  detectionCount: Type.Integer(),
+  detectionId: Type.Integer(),
+  outcome: DetectionOutcomeSchema,
+  eventId: Type.Union([Type.Integer(), Type.Null()], { description: 'null when below the scenario\'s minimum confidence' }),
+  created: Type.Boolean({ description: 'false: appended to an open event of the same scenario nearby, or no event' }),
+  detectionCount: Type.Integer({ description: 'detections of the event (0 without an event)' }),
 });
 export type DetectionResult = Static<typeof DetectionResultSchema>;
+
+export const DetectionSchema = Type.Object({
+  id: Type.Integer(),
+  cameraId: Type.String(),
+  scenario: Type.String(),
+  scenarioName: Type.Union([Type.String(), Type.Null()]),
+  detectedAt: Type.String({ format: 'date-time' }),
+  receivedAt: Type.String({ format: 'date-time' }),
+  confidence: Type.Number(),
+  minConfidence: Type.Union([Type.Number(), Type.Null()], { description: 'the scenario\'s minimum when it arrived' }),
+  snapshotCount: Type.Integer(),
+  snapshotUrls: Type.Array(Type.String()),
+  lon: Type.Number(),
+  lat: Type.Number(),
+  districtCode: Type.Union([Type.String(), Type.Null()]),
+  outcome: DetectionOutcomeSchema,
+  eventId: Type.Union([Type.Integer(), Type.Null()]),
+  eventTitle: Type.Union([Type.String(), Type.Null()]),
+  eventState: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.String({ description: 'who sent it (the vendor\'s key owner)' }),
+});
+export type Detection = Static<typeof DetectionSchema>;
+
+export const DetectionListQuerySchema = Type.Object(
+  {
+    cameraId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    scenario: Type.Optional(ScenarioCode),
+    eventId: Type.Optional(Type.Integer({ minimum: 1 })),
+    outcome: Type.Optional(DetectionOutcomeSchema),
+    from: Type.Optional(DateTime),
+    to: Type.Optional(DateTime),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    offset: Type.Integer({ minimum: 0, default: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type DetectionListQuery = Static<typeof DetectionListQuerySchema>;
+export const DetectionListSchema = Type.Object({ total: Type.Integer(), items: Type.Array(DetectionSchema) });
+export type DetectionList = Static<typeof DetectionListSchema>;
+
+export const VideoScenarioSchema = Type.Object({
+  code: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  categoryCode: Type.String({ description: 'the event category a detection of this scenario raises' }),
+  categoryName: Type.Union([Type.String(), Type.Null()]),
+  minConfidence: Type.Number({ minimum: 0, maximum: 1, description: 'below it a detection is recorded but raises no event' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  updatedBy: Type.String(),
+});
+export type VideoScenario = Static<typeof VideoScenarioSchema>;
+export const VideoScenarioInputSchema = Type.Object(
+  {
+    nameZh: Type.String({ minLength: 1, maxLength: 60 }),
+    nameEn: Type.String({ minLength: 1, maxLength: 100 }),
+    categoryCode: Type.String({ pattern: '^[A-Z]{2}([0-9]{2})?$' }),
+    minConfidence: Type.Number({ minimum: 0, maximum: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type VideoScenarioInput = Static<typeof VideoScenarioInputSchema>;
+export const ScenarioParamsSchema = Type.Object({ code: ScenarioCode });
 
 export const ActionBodySchema = Type.Object({
   note: Type.Optional(Type.String({ maxLength: 2000, description: 'reason (return, reject, reopen, escalate) or remark' })),
   departmentCode: Type.Optional(Code),
   partnerCodes: Type.Optional(Type.Array(Code, { maxItems: 20 })),
+  override: Type.Optional(Type.Boolean({ description: 'report: a dispatcher reports the event although partner units have not reported their parts (needs a reason in note)' })),
 });
 export type ActionBody = Static<typeof ActionBodySchema>;
 

@@ -8,9 +8,9 @@ import { eventsError } from './errors.ts';
 import { ACTION_PERMISSION, allowedActions, type EventAction, nextState, TRANSITIONS } from './lifecycle.ts';
 import { canSee, reaches, viewerOf, type OrgSnapshot, type Viewer } from './org.ts';
 import type {
-  ActionBody, CalendarDayInput, CalendarView, Category, CategoryInput, CategoryPatch, Department, EventDetail, EventInput, EventList, EventListQuery, RoutingRule, RoutingRuleInput,
+  ActionBody, CalendarDayInput, PartBody, PartnerPart, PartStep, CalendarView, Category, CategoryInput, CategoryPatch, Department, EventDetail, EventInput, EventList, EventListQuery, RoutingRule, RoutingRuleInput,
 } from './schemas.ts';
-import type { EventRow, ListScope } from './store.ts';
+import { iso, isoOrNull, type EventRow, type ListScope, type PartRow } from './store.ts';
 
 /**
  * Who calls: a `Viewer` (a signed-in principal, scoped by role and unit — every HTTP route passes
@@ -43,6 +43,11 @@ export interface EventLifecycleService {
   list(query: EventListQuery, caller?: Caller): Promise<EventList>;
   /** Apply a lifecycle action; 409 transition_not_allowed when the state does not allow it, 403 when the caller's role or unit does not. */
   act(id: number, action: EventAction, body: ActionBody, caller: Caller): Promise<EventDetail>;
+  /**
+   * 联合处置: a partner unit accepts (签收) or reports (反馈) its part of a joint event. Only a handler
+   * of that partner unit (or a unit above it); 409 when the part is not in the step's state.
+   */
+  actOnPart(id: number, step: PartStep, body: PartBody, caller: Caller): Promise<EventDetail>;
   /** 403 unless the caller works on the event: its lead or a partner unit (handler), or its region (dispatcher). */
   assertCanWork(id: number, caller: Caller): Promise<void>;
   /** 403 unless the caller may see the event. */
@@ -50,6 +55,22 @@ export interface EventLifecycleService {
 }
 
 const NOTE_REQUIRED: readonly EventAction[] = ['return', 'reject', 'reopen'];
+const OPEN_WORK: readonly string[] = ['dispatched', 'accepted', 'handling'];
+
+/** Each partner unit's part (a partner without a row has not accepted yet). */
+function partsOf(row: EventRow, rows: readonly PartRow[], name: (code: string | null) => string | null): PartnerPart[] {
+  const byUnit = new Map(rows.map((r) => [r.unit_code, r]));
+  return row.partner_codes.map((unit) => {
+    const r = byUnit.get(unit);
+    return {
+      unitCode: unit, unitName: name(unit), state: r?.state ?? 'assigned', acceptedAt: r ? iso(r.accepted_at) : null, acceptedBy: r?.accepted_by ?? null,
+      reportedAt: r ? isoOrNull(r.reported_at) : null, reportedBy: r?.reported_by ?? null, note: r?.note ?? '',
+    };
+  });
+}
+
+/** The partner units of the event the viewer handles (their handle reach). */
+const myPartnerUnits = (v: Viewer, row: EventRow): string[] => row.partner_codes.filter((p) => v.handle.all || v.handle.units.has(p));
 const HANDLING: readonly EventAction[] = ['accept', 'return', 'start', 'report'];
 const VERIFYING: readonly EventAction[] = ['verify', 'reject', 'close'];
 const WEEKDAY_PERIOD = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -144,6 +165,7 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
         return core.handOver(tx, row, body.departmentCode, 'reassigned', actor, note, prep, { routed_by: `actor:${actor}` });
       }
       case 'reopen':
+        await store.dropParts(tx, id, []);
         return core.handOver(tx, row, row.department_code ?? settings.commandCenter, 'reopened', actor, note, prep, { closed_at: null });
       case 'escalate': {
         const level = row.escalation_level + 1;
@@ -158,11 +180,24 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
         if (body.departmentCode) prep.units.requireResponsible(body.departmentCode, '/body/departmentCode');
         const partners = partnersOf(body, lead, prep);
         await store.updateEvent(tx, id, { department_code: lead, partner_codes: partners, updated_at: now.toISOString() });
+        await store.dropParts(tx, id, partners);
         return core.record(tx, row, 'joined', { actor, at: now, from: row.state, to: row.state, department: lead, note: note || `lead ${lead}; partners ${partners.join(', ')}`, partners });
       }
-      case 'report':
-        return move({ reported_at: now.toISOString() });
+      case 'report': {
+        const pending = partsOf(row, await store.partnerParts(tx, id), () => null).filter((p) => p.state !== 'reported').map((p) => p.unitCode);
+        if (pending.length === 0) return move({ reported_at: now.toISOString() });
+        if (!body.override) {
+          throw eventsError('partners_pending', `partner units ${pending.join(', ')} have not reported their parts; a dispatcher may override with a reason`, { field: '/body/override', pending });
+        }
+        if (typeof caller !== 'string' && !(caller.holds('events.event.dispatch') && reaches(caller.dispatch, placeUnits(row), { partners: true, place: true }))) {
+          throw eventsError('action_not_permitted', 'only a dispatcher of the event\'s region reports it before every partner unit has reported', { action, permission: 'events.event.dispatch', pending });
+        }
+        if (note === '') throw eventsError('reason_required', 'reporting before the partner units needs a reason in note', { field: '/body/note' });
+        await store.updateEvent(tx, id, { state: to, updated_at: now.toISOString(), reported_at: now.toISOString() });
+        return core.record(tx, row, TRANSITIONS[action].verb, { actor, at: now, from: row.state, to, department: row.department_code, note: `override: ${pending.join(', ')} had not reported — ${note}` });
+      }
       case 'reject':
+        await store.reopenParts(tx, id);
         return move({ reported_at: null });
       case 'close':
         return move({ closed_at: now.toISOString() });
@@ -177,8 +212,11 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
   async function detail(row: EventRow, caller: Caller | undefined): Promise<EventDetail> {
     const id = Number(row.id);
     const units = await org.snapshot([row.department_code ?? undefined]);
-    const [timeline, attachments] = await Promise.all([store.timeline(id), store.attachments(id)]);
+    const [timeline, attachments, partRows] = await Promise.all([store.timeline(id), store.attachments(id), store.partnerParts(db, id)]);
     const allowed = allowedActions(row.state);
+    const partners = partsOf(row, partRows, units.name);
+    const mine = caller === undefined || typeof caller === 'string' || !OPEN_WORK.includes(row.state) || !caller.holds('events.event.handle') ? [] : myPartnerUnits(caller, row);
+    const myPartActions = [...new Set(partners.filter((p) => mine.includes(p.unitCode) && p.state !== 'reported').map((p): PartStep => (p.state === 'assigned' ? 'accept' : 'report')))];
     return {
       ...toSummary(row, clock.now(), units.name),
       description: row.description,
@@ -186,6 +224,9 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
       allowedActions: allowed,
       myActions: caller === undefined ? [] : typeof caller === 'string' ? allowed : allowed.filter((a) => refusal(caller, a, row, units) === undefined),
       partnerNames: row.partner_codes.map((p) => units.name(p) ?? p),
+      partners,
+      partnersPending: partners.filter((p) => p.state !== 'reported').map((p) => p.unitCode),
+      myPartActions,
       timeline: timeline.map((t) => ({ ...t, departmentName: units.name(t.departmentCode) })),
       attachments: attachments.map(({ path: _path, ...a }) => a),
     };
@@ -340,6 +381,41 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
         ? new Set((await store.timeline(id)).filter((t) => t.action === 'returned' && t.departmentCode !== null).map((t) => t.departmentCode as string))
         : new Set<string>();
       await db.transaction(async (tx) => apply(tx, await mustLock(tx, id), action, body, caller, prep, returners));
+      deps.relay?.kick();
+      return detail(await visibleRow(id, typeof caller === 'string' ? caller : undefined), caller);
+    },
+    async actOnPart(id, step, body, caller) {
+      const before = await visibleRow(id, caller);
+      const units = await org.snapshot([...before.partner_codes]);
+      const note = body.note?.trim() ?? '';
+      await db.transaction(async (tx) => {
+        const row = await mustLock(tx, id);
+        if (!OPEN_WORK.includes(row.state)) {
+          throw eventsError('transition_not_allowed', `partner units ${step} their parts while the event is dispatched, accepted or handling; it is ${row.state}`, { state: row.state, action: `${step}_part`, allowed: allowedActions(row.state) });
+        }
+        if (row.partner_codes.length === 0) throw eventsError('partners_invalid', `event ${id} has no partner units (联合处置)`, { field: '/params/id' });
+        if (body.unitCode !== undefined && !row.partner_codes.includes(body.unitCode)) {
+          throw eventsError('partners_invalid', `${body.unitCode} is not a partner unit of event ${id}`, { field: '/body/unitCode', partners: row.partner_codes });
+        }
+        const candidates = typeof caller === 'string' ? row.partner_codes : myPartnerUnits(caller, row);
+        const unit = body.unitCode ?? (candidates.length === 1 ? candidates[0] : undefined);
+        if (typeof caller !== 'string' && (candidates.length === 0 || (unit !== undefined && !candidates.includes(unit)))) {
+          throw eventsError('event_out_of_scope', `only a handler of a partner unit of event ${id} (${row.partner_codes.join(', ')}) ${step}s its part — your units: ${caller.ownUnits.join(', ') || 'none'}`, {
+            action: `${step}_part`, partnerCodes: row.partner_codes, yourUnits: caller.ownUnits,
+          });
+        }
+        if (unit === undefined) throw eventsError('partners_invalid', `say which partner unit in unitCode: ${candidates.join(', ')}`, { field: '/body/unitCode' });
+        const part = partsOf(row, await store.partnerParts(tx, id), () => null).find((p) => p.unitCode === unit);
+        const need = step === 'accept' ? 'assigned' : 'accepted';
+        if (part?.state !== need) {
+          throw eventsError('transition_not_allowed', `the part of ${unit} is ${part?.state ?? 'unknown'}; ${step} needs it ${need}`, { state: part?.state ?? null, action: `${step}_part`, unitCode: unit });
+        }
+        const now = clock.now();
+        const actor = actorName(caller);
+        if (step === 'accept') await store.acceptPart(tx, id, unit, actor, now, note);
+        else await store.reportPart(tx, id, unit, actor, now, note);
+        await core.record(tx, row, step === 'accept' ? 'part_accepted' : 'part_reported', { actor, at: now, from: row.state, to: row.state, department: unit, note: note || `${units.name(unit) ?? unit}` });
+      });
       deps.relay?.kick();
       return detail(await visibleRow(id, typeof caller === 'string' ? caller : undefined), caller);
     },

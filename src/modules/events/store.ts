@@ -1,7 +1,7 @@
 // SQL of the events_* tables only.
 import type { Database, Queryable } from '../../platform/db/index.ts';
 import type { EventState } from './lifecycle.ts';
-import type { Attachment, Category, EventListQuery, EventSource, RoutingRule, Severity, TimelineEntry } from './schemas.ts';
+import type { Attachment, Category, DetectionListQuery, DetectionOutcome, EventListQuery, EventSource, RoutingRule, Severity, TimelineEntry } from './schemas.ts';
 
 export interface EventRow {
   id: string | number;
@@ -62,6 +62,62 @@ export const isoOrNull = (v: Date | string | null): string | null => (v === null
 // department_name is filled from the org tree (identity's units) by the service, not joined here.
 const EVENT_SELECT = `SELECT e.*, c.name AS category_name, NULL::text AS department_name
   FROM events_events e JOIN events_categories c ON c.code = e.category_code`;
+
+export interface DetectionRecord {
+  eventId: number | null;
+  outcome: DetectionOutcome;
+  cameraId: string;
+  scenario: string;
+  detectedAt: Date;
+  confidence: number;
+  minConfidence: number;
+  snapshotUrls: string[];
+  lon: number;
+  lat: number;
+  districtCode: string | null;
+  actor: string;
+  receivedAt: Date;
+}
+
+export interface DetectionRow {
+  id: string;
+  event_id: string | null;
+  outcome: DetectionOutcome;
+  camera_id: string;
+  scenario: string;
+  detected_at: Date | string;
+  confidence: number;
+  min_confidence: number | null;
+  snapshot_count: number;
+  snapshot_urls: string[];
+  lon: number;
+  lat: number;
+  district_code: string | null;
+  actor: string;
+  received_at: Date | string;
+  event_title: string | null;
+  event_state: string | null;
+}
+
+export interface PartRow {
+  unit_code: string;
+  state: 'accepted' | 'reported';
+  accepted_at: Date | string;
+  accepted_by: string;
+  reported_at: Date | string | null;
+  reported_by: string | null;
+  note: string;
+}
+
+export interface ScenarioRow {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  category_code: string;
+  min_confidence: number;
+  updated_at: Date | string;
+  updated_by: string;
+}
 
 /** Who may see which events, as SQL sees it: lead/partner units, or the place for a dispatcher's region. */
 export interface ListScope {
@@ -139,11 +195,12 @@ export function createEventsStore(db: Database) {
       const cols = Object.keys(set);
       await db.query(`UPDATE events_categories SET ${cols.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE code = $1`, [code, ...Object.values(set)]);
     },
-    /** What still refers to a category: events, routing rules, sub-classes. */
+    /** What still refers to a category: events, routing rules (and video scenarios), sub-classes. */
     async categoryUsage(code: string): Promise<{ events: number; rules: number; children: number }> {
       const { rows } = await db.query<{ events: number; rules: number; children: number }>(
         `SELECT (SELECT count(*)::int FROM events_events WHERE category_code = $1) AS events,
-                (SELECT count(*)::int FROM events_routing_rules WHERE category_code = $1) AS rules,
+                (SELECT count(*)::int FROM events_routing_rules WHERE category_code = $1)
+                  + (SELECT count(*)::int FROM events_scenarios WHERE category_code = $1) AS rules,
                 (SELECT count(*)::int FROM events_categories WHERE parent_code = $1) AS children`,
         [code],
       );
@@ -296,11 +353,79 @@ export function createEventsStore(db: Database) {
       );
       return rows[0] ? Number(rows[0].id) : undefined;
     },
-    async insertDetection(tx: Queryable, eventId: number, d: { cameraId: string; scenario: string; detectedAt: Date; confidence: number; snapshotUrl: string | null; lon: number; lat: number; receivedAt: Date }): Promise<void> {
-      await tx.query(
-        `INSERT INTO events_detections (event_id, camera_id, scenario, detected_at, confidence, snapshot_url, lon, lat, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [eventId, d.cameraId, d.scenario, d.detectedAt.toISOString(), d.confidence, d.snapshotUrl, d.lon, d.lat, d.receivedAt.toISOString()],
+    async insertDetection(tx: Queryable, d: DetectionRecord): Promise<number> {
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO events_detections (event_id, outcome, camera_id, scenario, detected_at, confidence, min_confidence, snapshot_urls, lon, lat, district_code, actor, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+        [d.eventId, d.outcome, d.cameraId, d.scenario, d.detectedAt.toISOString(), d.confidence, d.minConfidence, d.snapshotUrls, d.lon, d.lat, d.districtCode, d.actor, d.receivedAt.toISOString()],
       );
+      return Number(rows[0]?.id);
+    },
+    /** Detections, newest first, cut to the scope: those of events the caller sees, and those without an event in their region. */
+    async listDetections(q: DetectionListQuery & { scope?: ListScope }): Promise<{ total: number; rows: DetectionRow[] }> {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const add = (sql: string, v: unknown) => {
+        params.push(v);
+        where.push(sql.replaceAll('?', `$${params.length}`));
+      };
+      if (q.cameraId) add('d.camera_id = ?', q.cameraId);
+      if (q.scenario) add('d.scenario = ?', q.scenario);
+      if (q.eventId !== undefined) add('d.event_id = ?', q.eventId);
+      if (q.outcome) add('d.outcome = ?', q.outcome);
+      if (q.from) add('d.detected_at >= ?', q.from);
+      if (q.to) add('d.detected_at < ?', q.to);
+      if (q.scope && !q.scope.all) {
+        params.push(q.scope.units, q.scope.region);
+        const u = `$${params.length - 1}::text[]`;
+        const r = `$${params.length}::text[]`;
+        where.push(`(e.department_code = ANY(${u}) OR e.partner_codes && ${u} OR e.department_code = ANY(${r}) OR e.partner_codes && ${r} OR e.district_code = ANY(${r}) OR e.town_code = ANY(${r})
+          OR (d.event_id IS NULL AND d.district_code = ANY(${r})))`);
+      }
+      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const from = 'FROM events_detections d LEFT JOIN events_events e ON e.id = d.event_id';
+      const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n ${from} ${w}`, params);
+      const { rows } = await db.query<DetectionRow>(
+        `SELECT d.id, d.event_id, d.outcome, d.camera_id, d.scenario, d.detected_at, d.confidence, d.min_confidence, cardinality(d.snapshot_urls) AS snapshot_count, d.snapshot_urls,
+                d.lon, d.lat, d.district_code, d.actor, d.received_at, e.title AS event_title, e.state AS event_state
+         ${from} ${w} ORDER BY d.detected_at DESC, d.id DESC LIMIT ${q.limit} OFFSET ${q.offset}`,
+        params,
+      );
+      return { total: total.rows[0]?.n ?? 0, rows };
+    },
+    /** The partner units' parts of a joint event (units without a row have not accepted yet). */
+    async partnerParts(q: Queryable, eventId: number): Promise<PartRow[]> {
+      const { rows } = await q.query<PartRow>('SELECT unit_code, state, accepted_at, accepted_by, reported_at, reported_by, note FROM events_partner_parts WHERE event_id = $1 ORDER BY unit_code', [eventId]);
+      return rows;
+    },
+    async acceptPart(tx: Queryable, eventId: number, unit: string, actor: string, at: Date, note: string): Promise<void> {
+      await tx.query(`INSERT INTO events_partner_parts (event_id, unit_code, state, accepted_at, accepted_by, note) VALUES ($1, $2, 'accepted', $3, $4, $5)`, [eventId, unit, at.toISOString(), actor, note]);
+    },
+    async reportPart(tx: Queryable, eventId: number, unit: string, actor: string, at: Date, note: string): Promise<void> {
+      await tx.query(`UPDATE events_partner_parts SET state = 'reported', reported_at = $3, reported_by = $4, note = $5 WHERE event_id = $1 AND unit_code = $2`, [eventId, unit, at.toISOString(), actor, note]);
+    },
+    /** Forget the parts of units that are no longer partners (joint handling changed), or all of them (`keep` empty). */
+    async dropParts(tx: Queryable, eventId: number, keep: readonly string[]): Promise<void> {
+      await tx.query('DELETE FROM events_partner_parts WHERE event_id = $1 AND NOT (unit_code = ANY($2::text[]))', [eventId, keep]);
+    },
+    /** 核查不通过: reported parts go back to work with the lead's. */
+    async reopenParts(tx: Queryable, eventId: number): Promise<void> {
+      await tx.query(`UPDATE events_partner_parts SET state = 'accepted', reported_at = NULL, reported_by = NULL WHERE event_id = $1 AND state = 'reported'`, [eventId]);
+    },
+    async scenarios(tx: Queryable = db): Promise<ScenarioRow[]> {
+      const { rows } = await tx.query<ScenarioRow>('SELECT code, name_zh, name_en, category_code, min_confidence, updated_at, updated_by FROM events_scenarios ORDER BY code');
+      return rows;
+    },
+    async putScenario(s: { code: string; nameZh: string; nameEn: string; categoryCode: string; minConfidence: number; actor: string; at: Date }): Promise<void> {
+      await db.query(
+        `INSERT INTO events_scenarios (code, name_zh, name_en, category_code, min_confidence, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en, category_code = EXCLUDED.category_code,
+           min_confidence = EXCLUDED.min_confidence, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+        [s.code, s.nameZh, s.nameEn, s.categoryCode, s.minConfidence, s.at.toISOString(), s.actor],
+      );
+    },
+    async deleteScenario(code: string): Promise<boolean> {
+      return (await db.query('DELETE FROM events_scenarios WHERE code = $1', [code])).rowCount > 0;
     },
     async countDetection(tx: Queryable, eventId: number, at: Date): Promise<number> {
       const { rows } = await tx.query<{ n: number }>(

@@ -5,6 +5,7 @@
  * basemap is the platform's own boundaries, so it works with no internet. Whole public surface.
  */
 import { fileURLToPath } from 'node:url';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { BusSubscription } from '../../platform/bus/index.ts';
 import type { MigrationSource, ModuleContext, PlatformModule } from '../../platform/index.ts';
 import { mapRoutes } from './routes.ts';
@@ -17,6 +18,8 @@ export interface MapModule extends PlatformModule {
   service: MapService;
   /** Resolves when the catalogue scan after start has finished. */
   ready(): Promise<void>;
+  /** Gauges of the tile engine's memory: loaded layers' features and encoded tiles. */
+  registerMetrics(prom: Registry): void;
 }
 
 /** The map keeps no tables; the folder is here for the platform's migration runner. */
@@ -39,6 +42,14 @@ export function createMapModule(
     migrations: mapMigrations,
     routes: mapRoutes(service),
     ready: () => scan,
+    registerMetrics(prom) {
+      const stats = () => service.engine.stats();
+      new Gauge({ name: 'citybrain_map_layer_data_bytes', help: 'Estimated bytes of the map layers kept loaded in memory (bounded, least recently used first out)', registers: [prom], collect() { this.set(stats().layerBytes); } });
+      new Gauge({ name: 'citybrain_map_layer_data_features', help: 'Features of the map layers kept loaded in memory', registers: [prom], collect() { this.set(stats().layerFeatures); } });
+      new Gauge({ name: 'citybrain_map_layers_loaded', help: 'Map layers (and scoped views) kept loaded in memory', registers: [prom], collect() { this.set(stats().layers); } });
+      new Counter({ name: 'citybrain_map_layer_evictions_total', help: 'Map layers dropped from memory to stay within the budget', registers: [prom], collect() { this.reset(); this.inc(stats().layerEvictions); } });
+      new Gauge({ name: 'citybrain_map_tile_cache_bytes', help: 'Bytes of encoded vector tiles in the cache', registers: [prom], collect() { this.set(stats().bytes); } });
+    },
     async start() {
       // Every node keeps its own tile cache, so each subscribes under its own durable name.
       for (const subject of SUBJECTS) {
@@ -63,5 +74,5 @@ export function createMapModule(
 export { MAP_ERRORS, type MapErrorCode } from './errors.ts';
 export { subjectMatches, EVERYTHING, type MapService, type MapCaller, type CanRead, type GeoJsonAnswer, type TileAnswer } from './service.ts';
 export { coordinateColumns, parseGeometry, type LayerSource, type FlatFeature, type MapSourceDeps } from './sources.ts';
-export { parseTileAddress, MAX_ZOOM, type TileEngine } from './tiles.ts';
+export { parseTileAddress, MAX_ZOOM, type TileEngine, type TileEngineStats, type TileCacheOptions } from './tiles.ts';
 export { LAYER_GROUPS, type Layer, type LayerGroup, type LayerList, type LayerListQuery, type LayerStyle } from './schemas.ts';

@@ -48,10 +48,12 @@ export function createLayerRegistry(): LayerRegistry {
     size: () => byId.size,
     list(query, canRead) {
       const q = query.q?.trim().toLowerCase();
+      const only = query.ids === undefined ? null : new Set(query.ids.split(',').map((id) => id.trim()).filter(Boolean));
       const groups: Record<string, number> = {};
       const items: Layer[] = [];
       let total = 0;
       for (const { source, text } of order()) {
+        if (only && !only.has(source.layer.id)) continue;
         if (q && !text.includes(q)) continue;
         if (!canRead(source.layer.permission)) continue;
         groups[source.layer.group] = (groups[source.layer.group] ?? 0) + 1;

@@ -39,6 +39,7 @@ export type Layer = Static<typeof LayerSchema>;
 export const LayerListQuerySchema = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 100, description: 'part of the id or the Chinese or English name' })),
+    ids: Type.Optional(Type.String({ maxLength: 4000, description: 'only these layers, comma-separated ids (the layers a map shows), in catalogue order' })),
     group: Type.Optional(union(LAYER_GROUPS, 'only this group')),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
     offset: Type.Integer({ minimum: 0, default: 0 }),

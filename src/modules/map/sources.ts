@@ -34,7 +34,7 @@ export interface MapSourceDeps {
   city: Pick<CityService, 'districtsGeoJson' | 'listDivisions' | 'gridPoints'>;
   events: Pick<EventsService, 'list' | 'viewer'>;
   devices: Pick<DeviceRegistry, 'list'>;
-  alarms: Pick<AlarmService, 'listAlarms'>;
+  alarms: Pick<AlarmService, 'listAlarms' | 'countAlarms'>;
   catalog: Pick<CatalogService, 'search' | 'get'>;
   rows: AggregationService['rows'];
   /** A device counts as online when it sent a reading this recently (default 15 minutes). */
@@ -170,7 +170,10 @@ export function builtinSources(deps: MapSourceDeps): LayerSource[] {
       subjects: ['iot.alarm.>'],
       ttlMs: 10 * MINUTE,
       async load() {
-        const [alarms, devices] = await Promise.all([deps.alarms.listAlarms({ status: 'open', limit: 1000 }), allDevices(deps.devices)]);
+        // Every open alarm, however many: count them in SQL, then ask for that many (and a margin for
+        // alarms raised in between) — the HTTP route's page limit does not apply in process.
+        const open = await deps.alarms.countAlarms({ status: 'open' });
+        const [alarms, devices] = await Promise.all([deps.alarms.listAlarms({ status: 'open', limit: open + 1000 }), allDevices(deps.devices)]);
         const at = new Map(devices.map((d) => [d.id, d]));
         let skipped = 0;
         const features: FlatFeature[] = [];

@@ -24,6 +24,8 @@ export interface LayerData {
   /** [west, south, east, north] of every feature, 4 numbers each. */
   boxes: Float64Array;
   loadedAt: number;
+  /** Estimated memory of the features (their JSON text plus the boxes), for the LRU's budget. */
+  bytes: number;
   index?: { getTile(z: number, x: number, y: number): { features: unknown[] } | null };
 }
 
@@ -71,6 +73,21 @@ export interface TileCacheOptions {
   maxTiles?: number;
   /** Bytes of encoded tiles kept (default 64 MiB). */
   maxBytes?: number;
+  /** Estimated bytes of loaded layers' features kept (default 256 MiB); least recently used layers go first. */
+  maxLayerBytes?: number;
+  /** Features of loaded layers kept (default 1 000 000). */
+  maxLayerFeatures?: number;
+}
+
+export interface TileEngineStats {
+  tiles: number;
+  bytes: number;
+  layers: number;
+  /** Estimated bytes of the loaded layers' features. */
+  layerBytes: number;
+  layerFeatures: number;
+  /** Layers dropped from memory to stay within the budget (reloaded when asked for again). */
+  layerEvictions: number;
 }
 
 export interface TileEngine {
@@ -79,13 +96,19 @@ export interface TileEngine {
   tile(source: LayerSource, address: TileAddress): Promise<{ body: Buffer; version: string; cached: boolean }>;
   /** Forget a layer's features and tiles (its data changed). */
   invalidate(id: string): void;
-  stats(): { tiles: number; bytes: number; layers: number };
+  stats(): TileEngineStats;
 }
 
 export function createTileEngine(clock: Clock, options: TileCacheOptions = {}): TileEngine {
   const maxTiles = options.maxTiles ?? 4000;
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  const maxLayerBytes = options.maxLayerBytes ?? 256 * 1024 * 1024;
+  const maxLayerFeatures = options.maxLayerFeatures ?? 1_000_000;
+  // Loaded layers in least-recently-used order (a hit re-inserts), bounded by bytes and features.
   const layers = new Map<string, LayerData>();
+  let layerBytes = 0;
+  let layerFeatures = 0;
+  let layerEvictions = 0;
   const loading = new Map<string, { generation: number; promise: Promise<LayerData> }>();
   const generations = new Map<string, number>();
   // Map keeps insertion order: re-inserting on a hit makes the first key the least recently used.
@@ -99,13 +122,39 @@ export function createTileEngine(clock: Clock, options: TileCacheOptions = {}): 
     tiles.delete(key);
   };
 
+  const dropLayer = (id: string): void => {
+    const d = layers.get(id);
+    if (!d) return;
+    layerBytes -= d.bytes;
+    layerFeatures -= d.features.length;
+    layers.delete(id);
+  };
+
+  // The layer just loaded stays even when alone it is over the budget: it is being served.
+  const keepLayer = (id: string, d: LayerData): void => {
+    dropLayer(id);
+    layers.set(id, d);
+    layerBytes += d.bytes;
+    layerFeatures += d.features.length;
+    for (const k of layers.keys()) {
+      if (k === id || (layerBytes <= maxLayerBytes && layerFeatures <= maxLayerFeatures)) break;
+      dropLayer(k);
+      layerEvictions++;
+    }
+  };
+
   async function load(source: LayerSource): Promise<LayerData> {
     const { features, skipped } = await source.load();
     const boxes = new Float64Array(features.length * 4);
     features.forEach((f, i) => boxes.set(boxOf(f.geometry), i * 4));
     const hash = createHash('sha1');
-    for (const f of features) hash.update(JSON.stringify(f));
-    return { version: hash.digest('base64url').slice(0, 16), features, skipped, boxes, loadedAt: clock.now().getTime() };
+    let bytes = boxes.byteLength;
+    for (const f of features) {
+      const text = JSON.stringify(f);
+      bytes += text.length;
+      hash.update(text);
+    }
+    return { version: hash.digest('base64url').slice(0, 16), features, skipped, boxes, loadedAt: clock.now().getTime(), bytes };
   }
 
   function indexOf(source: LayerSource, data: LayerData): NonNullable<LayerData['index']> {
@@ -127,7 +176,11 @@ export function createTileEngine(clock: Clock, options: TileCacheOptions = {}): 
     async data(source) {
       const id = source.layer.id;
       const have = layers.get(id);
-      if (have && clock.now().getTime() - have.loadedAt < source.ttlMs) return have;
+      if (have && clock.now().getTime() - have.loadedAt < source.ttlMs) {
+        layers.delete(id);
+        layers.set(id, have);
+        return have;
+      }
       const generation = generations.get(id) ?? 0;
       const pending = loading.get(id);
       if (pending && pending.generation === generation) return pending.promise;
@@ -137,9 +190,10 @@ export function createTileEngine(clock: Clock, options: TileCacheOptions = {}): 
             const old = layers.get(id);
             if (old && old.version === d.version) {
               old.loadedAt = d.loadedAt;
+              keepLayer(id, old);
               return old;
             }
-            layers.set(id, d);
+            keepLayer(id, d);
           }
           return d;
         },
@@ -170,10 +224,10 @@ export function createTileEngine(clock: Clock, options: TileCacheOptions = {}): 
     },
     invalidate(id) {
       generations.set(id, (generations.get(id) ?? 0) + 1);
-      layers.delete(id);
+      dropLayer(id);
       const prefix = `${id}|`;
       for (const k of [...tiles.keys()]) if (k.startsWith(prefix)) dropTile(k);
     },
-    stats: () => ({ tiles: tiles.size, bytes, layers: layers.size }),
+    stats: () => ({ tiles: tiles.size, bytes, layers: layers.size, layerBytes, layerFeatures, layerEvictions }),
   };
 }

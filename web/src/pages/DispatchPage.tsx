@@ -6,10 +6,12 @@ import { ApiError } from '../app/api.ts';
 import { actOnEvent, type EventSummary } from '../modules/events/api/events-api.ts';
 import { CalendarEditor } from '../modules/events/components/CalendarEditor.tsx';
 import { CategoryEditor } from '../modules/events/components/CategoryEditor.tsx';
+import { DetectionTable } from '../modules/events/components/DetectionTable.tsx';
 import { EventEntryForm } from '../modules/events/components/EventEntryForm.tsx';
 import { EventTable } from '../modules/events/components/EventTable.tsx';
 import { OnTimeTable } from '../modules/events/components/OnTimeTable.tsx';
 import { RoutingRuleEditor } from '../modules/events/components/RoutingRuleEditor.tsx';
+import { ScenarioEditor } from '../modules/events/components/ScenarioEditor.tsx';
 import { useDepartments, useEvents } from '../modules/events/hooks/use-events.ts';
 
 /**
@@ -71,6 +73,8 @@ function DispatchDesk() {
           { key: 'entry', label: t('events.entry.tab'), children: <EventEntryForm onCreated={() => { for (const q of [created, returned, escalated, overdue]) q.reload(); }} /> },
           { key: 'rules', label: t('events.rules.tab'), children: <RoutingRuleEditor /> },
           { key: 'onTime', label: t('events.onTime.tab'), children: <OnTimeTable /> },
+          { key: 'detections', label: t('events.det.tab'), children: <Card><DetectionTable /></Card> },
+          { key: 'scenarios', label: t('events.scn.tab'), children: <ScenarioEditor /> },
           { key: 'catalogue', label: t('events.catalogue'), children: <CategoryEditor /> },
           { key: 'calendar', label: t('events.calendar'), children: <CalendarEditor /> },
         ]}

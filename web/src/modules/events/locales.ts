@@ -18,7 +18,7 @@ export const eventsZhCN = {
   calendar: '工作日历',
   verb: {
     created: '创建', dispatched: '派遣', accepted: '签收', started: '开始处置', reported: '反馈', verified: '核查通过', rejected: '核查不通过', closed: '结案',
-    reopened: '重启', reassigned: '改派', escalated: '升级', joined: '联合处置', returned: '退单', warned: '临期预警', detected: '重复识别', attached: '添加附件', alarm_cleared: '告警解除',
+    reopened: '重启', reassigned: '改派', escalated: '升级', joined: '联合处置', returned: '退单', warned: '临期预警', detected: '重复识别', attached: '添加附件', alarm_cleared: '告警解除', part_accepted: '协办签收', part_reported: '协办反馈',
   },
   cat: {
     code: '编码', name: '名称', nameEn: '英文名称', parent: '所属大类', limits: '处置时限（分钟）', normal: '一般', major: '较大', urgent: '紧急', workingHours: '按工作时间计',
@@ -29,6 +29,19 @@ export const eventsZhCN = {
     hint: '法定节假日不计入工作时间；调休上班日（周末）计入。截止时间按此日历计算。',
   },
   desk: '调度台',
+  joint: {
+    title: '联合处置', unit: '协办单位', state: '办理情况', accepted: '签收', reported: '反馈', accept: '签收本单位任务', report: '反馈本单位任务',
+    states: { assigned: '待签收', accepted: '办理中', reported: '已反馈' },
+    pending: '协办单位尚未反馈：{{units}}。全部反馈后主办单位方可反馈。', override: '调度员强制反馈（须填写理由）',
+  },
+  det: {
+    tab: '视频识别', title: '视频识别记录', detectedAt: '识别时间', camera: '摄像头', scenario: '识别场景', confidence: '置信度', snapshots: '抓拍数', outcome: '处理结果', event: '所属事件', sender: '上报方',
+    outcomes: { created: '生成事件', merged: '并入事件', below_confidence: '低于置信度，未立案' },
+  },
+  scn: {
+    tab: '识别场景', code: '场景编码', name: '名称', nameZh: '中文名称', nameEn: '英文名称', category: '事件分类', min: '最低置信度', save: '保存场景', remove: '删除',
+    hint: '视频识别上报的场景按此表映射到事件分类；置信度低于该场景最低置信度的识别只记录，不生成事件。相同编码保存即修改。',
+  },
   rules: {
     tab: '派遣规则', category: '事件分类', district: '区县', grid: '网格', department: '责任单位', anyDistrict: '全市', anyGrid: '全部网格', add: '添加规则', remove: '删除',
     hint: '新事件按「分类 × 区县/网格」匹配规则派遣到责任单位；网格规则优先于区县规则，区县规则优先于全市规则；无规则时回落到所在区县，再到市级指挥中心。',
@@ -90,7 +103,7 @@ export const eventsEn: typeof eventsZhCN = {
   calendar: 'Working calendar',
   verb: {
     created: 'created', dispatched: 'dispatched', accepted: 'accepted', started: 'started', reported: 'reported done', verified: 'verified', rejected: 'rejected', closed: 'closed',
-    reopened: 'reopened', reassigned: 'reassigned', escalated: 'escalated', joined: 'joint handling', returned: 'returned', warned: 'deadline warning', detected: 'detected again', attached: 'attachment added', alarm_cleared: 'alarm cleared',
+    reopened: 'reopened', reassigned: 'reassigned', escalated: 'escalated', joined: 'joint handling', returned: 'returned', warned: 'deadline warning', detected: 'detected again', attached: 'attachment added', alarm_cleared: 'alarm cleared', part_accepted: 'partner accepted', part_reported: 'partner reported',
   },
   cat: {
     code: 'Code', name: 'Name', nameEn: 'English name', parent: 'Class', limits: 'Time limits (minutes)', normal: 'Normal', major: 'Major', urgent: 'Urgent', workingHours: 'Working hours',
@@ -101,6 +114,19 @@ export const eventsEn: typeof eventsZhCN = {
     hint: 'Holidays are not worked; make-up working days (weekends) are. Deadlines follow this calendar.',
   },
   desk: 'Dispatcher desk',
+  joint: {
+    title: 'Joint handling', unit: 'Partner unit', state: 'Progress', accepted: 'Accepted', reported: 'Reported', accept: 'Accept our part', report: 'Report our part',
+    states: { assigned: 'To accept', accepted: 'In progress', reported: 'Reported' },
+    pending: 'Partner units have not reported yet: {{units}}. The lead unit reports once all of them have.', override: 'Dispatcher override (reason required)',
+  },
+  det: {
+    tab: 'Video detections', title: 'Video detections', detectedAt: 'Detected at', camera: 'Camera', scenario: 'Scenario', confidence: 'Confidence', snapshots: 'Snapshots', outcome: 'Outcome', event: 'Event', sender: 'Sent by',
+    outcomes: { created: 'Became an event', merged: 'Merged into an event', below_confidence: 'Below confidence, no event' },
+  },
+  scn: {
+    tab: 'Video scenarios', code: 'Scenario code', name: 'Name', nameZh: 'Chinese name', nameEn: 'English name', category: 'Category', min: 'Min. confidence', save: 'Save scenario', remove: 'Delete',
+    hint: 'Video detections are mapped to event categories by this table; a detection below its scenario\'s minimum confidence is recorded but raises no event. Saving an existing code changes it.',
+  },
   rules: {
     tab: 'Routing rules', category: 'Category', district: 'District', grid: 'Grid', department: 'Responsible unit', anyDistrict: 'Whole city', anyGrid: 'Any grid', add: 'Add rule', remove: 'Delete',
     hint: 'A new event goes to the unit of the rule matching its category × district/grid; a grid rule beats a district rule, a district rule beats a city-wide one; with no rule it falls back to its district, then to the city command center.',

@@ -19,7 +19,7 @@ export const screenZhCN = {
   alarmCleared: '告警解除',
   verb: {
     created: '新建', dispatched: '派遣', accepted: '签收', started: '处置', reported: '反馈', verified: '核查', rejected: '退回重办', closed: '结案',
-    reopened: '重启', reassigned: '改派', escalated: '升级', joined: '联合处置', returned: '退单', warned: '预警',
+    reopened: '重启', reassigned: '改派', escalated: '升级', joined: '联合处置', returned: '退单', warned: '预警', part_accepted: '协办签收', part_reported: '协办反馈',
   },
   empty: '暂无事件',
 };
@@ -44,7 +44,7 @@ export const screenEn: typeof screenZhCN = {
   alarmCleared: 'Alarm cleared',
   verb: {
     created: 'Created', dispatched: 'Dispatched', accepted: 'Accepted', started: 'Started', reported: 'Reported', verified: 'Verified', rejected: 'Rejected', closed: 'Closed',
-    reopened: 'Reopened', reassigned: 'Reassigned', escalated: 'Escalated', joined: 'Joint handling', returned: 'Returned', warned: 'Warned',
+    reopened: 'Reopened', reassigned: 'Reassigned', escalated: 'Escalated', joined: 'Joint handling', returned: 'Returned', warned: 'Warned', part_accepted: 'Partner accepted', part_reported: 'Partner reported',
   },
   empty: 'No events yet',
 };

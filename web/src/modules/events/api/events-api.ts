@@ -48,8 +48,32 @@ export interface EventDetail extends EventSummary {
   /** The allowed actions this user may take (their role and unit). */
   myActions: EventAction[];
   partnerNames: string[];
+  /** 联合处置: each partner unit's part. */
+  partners: PartnerPart[];
+  /** Partner units that have not reported their part yet. */
+  partnersPending: string[];
+  /** What this user may do on their partner unit's part now. */
+  myPartActions: PartStep[];
   timeline: TimelineEntry[];
   attachments: Attachment[];
+}
+
+export type PartStep = 'accept' | 'report';
+
+export interface PartnerPart {
+  unitCode: string;
+  unitName: string | null;
+  state: 'assigned' | 'accepted' | 'reported';
+  acceptedAt: string | null;
+  acceptedBy: string | null;
+  reportedAt: string | null;
+  reportedBy: string | null;
+  note: string;
+}
+
+/** A partner unit accepts or reports its part of a joint event. */
+export function actOnPart(id: number, step: PartStep, body: { note?: string; unitCode?: string } = {}): Promise<EventDetail> {
+  return fetchJson(`/api/events/${id}/part/${step}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
 export interface Attachment {
@@ -123,7 +147,7 @@ export function fetchEvents(filter: EventListFilter, signal?: AbortSignal): Prom
 export const fetchEvent = (id: number, signal?: AbortSignal): Promise<EventDetail> => fetchJson(`/api/events/${id}`, { signal });
 export const fetchDepartments = (signal?: AbortSignal): Promise<Department[]> => fetchJson('/api/events/departments', { signal });
 
-export function actOnEvent(id: number, action: EventAction, body: { note?: string; departmentCode?: string; partnerCodes?: string[] } = {}): Promise<EventDetail> {
+export function actOnEvent(id: number, action: EventAction, body: { note?: string; departmentCode?: string; partnerCodes?: string[]; override?: boolean } = {}): Promise<EventDetail> {
   return fetchJson(`/api/events/${id}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
@@ -172,6 +196,65 @@ export interface NewEvent {
 }
 
 export const createEvent = (e: NewEvent): Promise<EventDetail> => fetchJson('/api/events', json('POST', e));
+
+export type DetectionOutcome = 'created' | 'merged' | 'below_confidence';
+
+/** 视频智能识别 a detection as it arrived, and what became of it. */
+export interface Detection {
+  id: number;
+  cameraId: string;
+  scenario: string;
+  scenarioName: string | null;
+  detectedAt: string;
+  receivedAt: string;
+  confidence: number;
+  minConfidence: number | null;
+  snapshotCount: number;
+  snapshotUrls: string[];
+  lon: number;
+  lat: number;
+  districtCode: string | null;
+  outcome: DetectionOutcome;
+  eventId: number | null;
+  eventTitle: string | null;
+  eventState: string | null;
+  actor: string;
+}
+
+export interface DetectionFilter {
+  eventId?: number;
+  cameraId?: string;
+  scenario?: string;
+  outcome?: DetectionOutcome;
+  limit: number;
+  offset: number;
+}
+
+export function fetchDetections(f: DetectionFilter, signal?: AbortSignal): Promise<{ total: number; items: Detection[] }> {
+  const params = new URLSearchParams({ limit: String(f.limit), offset: String(f.offset) });
+  if (f.eventId !== undefined) params.set('eventId', String(f.eventId));
+  if (f.cameraId) params.set('cameraId', f.cameraId);
+  if (f.scenario) params.set('scenario', f.scenario);
+  if (f.outcome) params.set('outcome', f.outcome);
+  return fetchJson(`/api/events/detections?${params}`, { signal });
+}
+
+/** A video scenario: the category its detections raise and the minimum confidence that raises one. */
+export interface VideoScenario {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  categoryCode: string;
+  categoryName: string | null;
+  minConfidence: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export const fetchScenarios = (signal?: AbortSignal): Promise<VideoScenario[]> => fetchJson('/api/events/scenarios', { signal });
+export const putScenario = (code: string, s: { nameZh: string; nameEn: string; categoryCode: string; minConfidence: number }): Promise<VideoScenario> =>
+  fetchJson(`/api/events/scenarios/${encodeURIComponent(code)}`, json('PUT', s));
+export const deleteScenario = (code: string): Promise<void> => fetchJson(`/api/events/scenarios/${encodeURIComponent(code)}`, { method: 'DELETE' });
 
 export interface DepartmentStats {
   departmentCode: string;

@@ -1,6 +1,6 @@
 // The event page: its facts, the actions this user may take now, the map of the place, the
 // attachments (images previewed) and the timeline of every transition (who, when, unit, reason).
-import { App, Button, Card, Col, Descriptions, Empty, Image, Input, List, Row, Select, Space, Tag, Timeline, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Empty, Image, Input, List, Row, Select, Space, Table, Tag, Timeline, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../app/api.ts';
@@ -8,9 +8,10 @@ import { ErrorResult } from '../../../app/ErrorResult.tsx';
 import { formatDateTime } from '../../../app/format.ts';
 import { useLanguage } from '../../../app/i18n.ts';
 import { Link } from '../../../app/router.tsx';
-import { actOnEvent, addAttachment, attachmentHref, type EventAction, type EventState } from '../api/events-api.ts';
+import { actOnEvent, actOnPart, addAttachment, attachmentHref, type EventAction, type EventState, type PartnerPart, type PartStep } from '../api/events-api.ts';
 import { useDepartments, useEvent } from '../hooks/use-events.ts';
 import { EventMap } from './EventMap.tsx';
+import { DetectionTable } from './DetectionTable.tsx';
 
 const NEEDS_UNIT: readonly EventAction[] = ['dispatch', 'reassign', 'joint'];
 const MAX_UPLOAD = 10 * 1024 * 1024;
@@ -33,16 +34,32 @@ export function EventDetailView({ id }: { id: number }) {
   const [note, setNote] = useState('');
   const [units, setUnits] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const [override, setOverride] = useState(false);
 
   const fail = (err: unknown) => void message.error(err instanceof ApiError ? (err.detail ?? err.title) : String(err));
 
   async function act(action: EventAction) {
     setBusy(true);
     try {
-      const body = action === 'joint' ? { partnerCodes: units, note } : { note, ...(units[0] ? { departmentCode: units[0] } : {}) };
+      const body = action === 'joint' ? { partnerCodes: units, note } : { note, ...(units[0] ? { departmentCode: units[0] } : {}), ...(action === 'report' && override ? { override: true } : {}) };
       await actOnEvent(id, action, body);
       setNote('');
       setUnits([]);
+      setOverride(false);
+      void message.success(t('events.done'));
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+      reload();
+    }
+  }
+
+  async function actPart(step: PartStep) {
+    setBusy(true);
+    try {
+      await actOnPart(id, step, { note });
+      setNote('');
       void message.success(t('events.done'));
     } catch (err) {
       fail(err);
@@ -100,13 +117,43 @@ export function EventDetailView({ id }: { id: number }) {
                   </Button>
                 ))}
               </Space>
-            ) : (
+            ) : e.myPartActions.length === 0 ? (
               <Typography.Text type="secondary">{e.allowedActions.length > 0 ? t('events.notYours') : t('events.nothingToDo')}</Typography.Text>
+            ) : null}
+            {e.myActions.includes('report') && e.partnersPending.length > 0 && (
+              <Alert
+                type="warning" showIcon style={{ marginTop: 8 }} data-testid="partners-pending"
+                title={t('events.joint.pending', { units: e.partners.filter((p) => p.state !== 'reported').map((p) => p.unitName ?? p.unitCode).join('、') })}
+                action={<Checkbox checked={override} onChange={(ev) => setOverride(ev.target.checked)} data-testid="report-override">{t('events.joint.override')}</Checkbox>}
+              />
+            )}
+            {e.myPartActions.length > 0 && (
+              <Space wrap style={{ marginTop: 8 }} data-testid="part-actions">
+                {e.myActions.length === 0 && <Input placeholder={t('events.note')} value={note} onChange={(ev) => setNote(ev.target.value)} style={{ width: 240 }} aria-label={t('events.note')} />}
+                {e.myPartActions.map((step) => (
+                  <Button key={step} type="primary" loading={busy} onClick={() => void actPart(step)}>{t(`events.joint.${step}`)}</Button>
+                ))}
+              </Space>
             )}
           </Card>
         </Col>
         <Col xs={24} lg={10}>{e.place.lon !== null && e.place.lat !== null ? <EventMap lon={e.place.lon} lat={e.place.lat} /> : <Card>{t('events.noPlace')}</Card>}</Col>
       </Row>
+      {e.partners.length > 0 && (
+        <Card title={t('events.joint.title')} data-testid="event-partners">
+          <Table<PartnerPart>
+            rowKey="unitCode" size="small" pagination={false} dataSource={e.partners}
+            onRow={(p) => ({ 'data-testid': 'partner-row', 'data-unit': p.unitCode, 'data-state': p.state } as React.HTMLAttributes<HTMLElement>)}
+            columns={[
+              { title: t('events.joint.unit'), dataIndex: 'unitCode', render: (_v, p) => `${p.unitName ?? ''}（${p.unitCode}）` },
+              { title: t('events.joint.state'), dataIndex: 'state', render: (v: PartnerPart['state']) => <Tag color={v === 'reported' ? 'green' : v === 'accepted' ? 'processing' : 'default'}>{t(`events.joint.states.${v}`)}</Tag> },
+              { title: t('events.joint.accepted'), key: 'acc', render: (_v, p) => (p.acceptedAt ? `${p.acceptedBy ?? ''} · ${formatDateTime(p.acceptedAt, language)}` : '—') },
+              { title: t('events.joint.reported'), key: 'rep', render: (_v, p) => (p.reportedAt ? `${p.reportedBy ?? ''} · ${formatDateTime(p.reportedAt, language)}` : '—') },
+              { title: t('events.note'), dataIndex: 'note' },
+            ]}
+          />
+        </Card>
+      )}
       <Card
         title={t('events.attachments')}
         extra={e.state !== 'closed' ? (
@@ -130,6 +177,11 @@ export function EventDetailView({ id }: { id: number }) {
           />
         )}
       </Card>
+      {e.source === 'video_ai' && (
+        <Card title={`${t('events.det.title')}（${e.detectionCount}）`}>
+          <DetectionTable eventId={e.id} />
+        </Card>
+      )}
       <Card title={t('events.timeline')}>
         <Timeline
           data-testid="event-timeline"

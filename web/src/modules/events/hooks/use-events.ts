@@ -1,5 +1,5 @@
 import { useResource, type Resource } from '../../../app/use-resource.ts';
-import { fetchCalendar, fetchCategories, fetchDepartments, fetchEvent, fetchEvents, fetchPlaces, fetchRules, fetchStats, type RoutingRule, type CalendarView, type Category, type Department, type EventDetail, type EventListFilter, type EventSummary } from '../api/events-api.ts';
+import { fetchCalendar, fetchCategories, fetchDetections, fetchScenarios, type Detection, type DetectionFilter, type VideoScenario, fetchDepartments, fetchEvent, fetchEvents, fetchPlaces, fetchRules, fetchStats, type RoutingRule, type CalendarView, type Category, type Department, type EventDetail, type EventListFilter, type EventSummary } from '../api/events-api.ts';
 
 const REFRESH_MS = 15_000;
 
@@ -35,4 +35,13 @@ export function useStats(): Resource<Awaited<ReturnType<typeof fetchStats>>> {
 
 export function usePlaces(): Resource<Awaited<ReturnType<typeof fetchPlaces>>> {
   return useResource((signal) => fetchPlaces(signal), { key: 'event-places' });
+}
+
+/** Video detections matching the filter (server-side paging), refreshed every 15 s. */
+export function useDetections(filter: DetectionFilter): Resource<{ total: number; items: Detection[] }> {
+  return useResource((signal) => fetchDetections(filter, signal), { key: `detections-${JSON.stringify(filter)}`, pollMs: () => REFRESH_MS });
+}
+
+export function useScenarios(): Resource<VideoScenario[]> {
+  return useResource((signal) => fetchScenarios(signal), { key: 'event-scenarios' });
 }

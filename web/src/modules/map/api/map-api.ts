@@ -33,6 +33,8 @@ export interface LayerList {
 
 export interface LayerQuery {
   q?: string;
+  /** Only these layers (resolved by id wherever they sit in the catalogue). */
+  ids?: readonly string[];
   group?: LayerGroup;
   limit: number;
   offset: number;
@@ -42,5 +44,6 @@ export function fetchLayers(query: LayerQuery, signal?: AbortSignal): Promise<La
   const params = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
   if (query.q) params.set('q', query.q);
   if (query.group) params.set('group', query.group);
+  if (query.ids) params.set('ids', query.ids.join(','));
   return fetchJson<LayerList>(`/api/map/layers?${params}`, { signal });
 }

@@ -21,3 +21,18 @@ export function regionPrefix(code: string): string {
 export function inRegion(scope: RegionScope, code: string): boolean {
   return scope.all || scope.regions.some((r) => code.startsWith(r));
 }
+
+/** 数源/权属部门 scope: the departments (org-unit codes and names) whose data a caller may change. */
+export type DepartmentScope = { all: true } | { all: false; departments: readonly string[] };
+
+/** A department's name without the city prefix: 聊城市水利局, 市水利局 and 水利局 are one department. */
+export function departmentKey(name: string): string {
+  return name.trim().replace(/^(聊城市|市)/, '');
+}
+
+/** Is `department` (a name as a catalog resource or a device records it, or a unit code) within `scope`? */
+export function inDepartments(scope: DepartmentScope, department: string): boolean {
+  if (scope.all) return true;
+  const key = departmentKey(department);
+  return scope.departments.some((d) => d === department || departmentKey(d) === key);
+}

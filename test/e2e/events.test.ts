@@ -125,7 +125,8 @@ describe.skipIf(!hasChromium())('event center end to end (skipped when no Chromi
     await entry.getByText('按区县和网格', { exact: true }).click();
     await choose(desk, 'entry-district', '东昌府区');
     await desk.getByTestId('entry-grid').click();
-    await desk.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    // Grid options read "name（code）"; the district list may still be closing.
+    await desk.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '（' }).first().click();
     await expect.poll(() => desk.getByTestId('entry-place').textContent()).toContain('已选位置');
     await desk.getByTestId('entry-title').fill('12345热线：夜间施工噪音扰民');
     await choose(desk, 'entry-category', '施工扰民');

@@ -82,6 +82,31 @@ describe('data access: region scope and the audit of reads and changes', () => {
     expect(after.at(-1)).toMatchObject({ action: 'access.denied', outcome: 'denied' });
   });
 
+  it('一数一源: a grant scoped to a department catalogues, loads and manages devices of that department only', async () => {
+    const water = h.client(await apiKeyWith(h.platform, ['catalog.resource.write', 'aggregation.push.write', 'iot.device.write', 'iot.device.read'], 'D08'));
+    const admin = h.client(await apiKeyWith(h.platform, ['catalog.resource.write', 'iot.device.write', 'iot.device.read']));
+    const run = Math.random().toString(36).slice(2, 6).toUpperCase();
+    expect((await water.call('POST', '/api/catalog/resources/from-template', { template: 'water-level', code: `371500-ZT-SW-${run}1`, department: '市水利局' })).status).toBe(201);
+    const foreign = await water.call('POST', '/api/catalog/resources/from-template', { template: 'water-level', code: `371500-ZT-SW-${run}2`, department: '市公安局' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body).toMatchObject({ code: 'department_out_of_scope', field: '/body/department' });
+    expect((await admin.call('POST', '/api/catalog/resources/from-template', { template: 'water-level', code: `371500-ZT-SW-${run}3`, department: '市公安局' })).status).toBe(201);
+    const records = { records: [{ station_id: 'S1', observed_at: '2026-11-24 08:00', water_level: 31.2 }] };
+    expect((await water.call('POST', `/api/aggregation/resources/371500-ZT-SW-${run}1/records`, records)).status).toBe(200);
+    const refused = await water.call('POST', `/api/aggregation/resources/371500-ZT-SW-${run}3/records`, records);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'department_out_of_scope' });
+
+    const id = `dept-${run.toLowerCase()}`;
+    expect((await water.call('POST', '/api/iot/devices', waterSensor(`${id}-1`, { ownerDepartment: '市水利局' }))).status).toBe(201);
+    expect((await water.call('POST', '/api/iot/devices', waterSensor(`${id}-2`, { ownerDepartment: '市公安局' }))).body).toMatchObject({ code: 'department_out_of_scope', field: '/body/ownerDepartment' });
+    expect((await admin.call('POST', '/api/iot/devices', waterSensor(`${id}-3`, { ownerDepartment: '市公安局' }))).status).toBe(201);
+    expect((await water.call('DELETE', `/api/iot/devices/${id}-3`)).status).toBe(403);
+    expect((await water.call('POST', `/api/iot/devices/${id}-3/token`)).status).toBe(403);
+    expect((await water.call('PATCH', `/api/iot/devices/${id}-1`, { name: '徒骇河水位站' })).status).toBe(200);
+    expect((await water.call('PATCH', `/api/iot/devices/${id}-1`, { ownerDepartment: '市公安局' })).status).toBe(403);
+  });
+
   it('reaches down to the grids in the org tree', async () => {
     const grid = (await h.platform.db.query<{ code: string; village: string }>('SELECT code, village_code AS village FROM city_grids ORDER BY code LIMIT 1')).rows[0];
     const sys = await h.admin('sysadmin');

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import { sm4OpenFieldText, sm4SealField, type Sm4FieldKey } from '../../kernel/crypto/index.ts';
-import type { Clock, Logger } from '../../kernel/index.ts';
+import { inDepartments, isAppError, type Clock, type Logger } from '../../kernel/index.ts';
 import type { Database } from '../../platform/index.ts';
 import type { Actor, CatalogService } from '../catalog/index.ts';
 import { createSourceStore, LEASE_SECONDS, type SourceRow } from './data-sources-store.ts';
@@ -106,9 +106,12 @@ export function createSourcesService(deps: { db: Database; logger: Logger; clock
   }
 
   /** Settings and secret from the input, each rule naming its field. */
-  async function check(input: SourceInput, prior: Secret | null): Promise<{ settings: Record<string, unknown>; secret: Secret }> {
+  async function check(input: SourceInput, prior: Secret | null, actor?: Actor): Promise<{ settings: Record<string, unknown>; secret: Secret }> {
     const resource = await deps.catalog.get(input.resourceCode).catch(() => null);
     if (!resource) throw aggregationError('source_invalid', `no resource ${input.resourceCode} in the catalog`, { field: '/body/resourceCode' });
+    if (actor?.departments && !inDepartments(actor.departments, resource.department)) {
+      throw aggregationError('department_out_of_scope', `the source department of ${input.resourceCode} is ${resource.department}; your grant does not cover it (一数一源)`, { field: '/body/resourceCode' });
+    }
     if (resource.backingTable) throw aggregationError('source_invalid', `the rows of ${input.resourceCode} are the ${resource.backingTable} table of the demo city`, { field: '/body/resourceCode' });
     if (input.schedule) {
       try {
@@ -205,7 +208,7 @@ export function createSourcesService(deps: { db: Database; logger: Logger; clock
     },
 
     async create(input, actor) {
-      const { settings, secret } = await check(input, null);
+      const { settings, secret } = await check(input, null, actor);
       const id = await deps.db.transaction(async (tx) => {
         const at = deps.clock.now().toISOString();
         const newId = await store.insert(tx, { resourceCode: input.resourceCode, name: input.name, kind: input.kind, settings, schedule: input.schedule ?? null, enabled: input.enabled ?? true, at, by: actor.id });
@@ -216,9 +219,12 @@ export function createSourcesService(deps: { db: Database; logger: Logger; clock
       return view(await row(id));
     },
 
-    async update(id, input) {
+    async update(id, input, actor) {
       const prior = await row(id);
-      const { settings, secret } = await check(input, prior.kind === input.kind ? openSecret(prior) : null);
+      if (actor.departments) await check({ ...input, resourceCode: prior.resourceCode }, null, actor).catch((e: unknown) => {
+        if (isAppError(e) && e.code === 'department_out_of_scope') throw e;
+      });
+      const { settings, secret } = await check(input, prior.kind === input.kind ? openSecret(prior) : null, actor);
       const reset = JSON.stringify([prior.settings.query, prior.settings.watermarkColumn]) !== JSON.stringify([settings.query, settings.watermarkColumn]) || prior.resourceCode !== input.resourceCode;
       await deps.db.transaction(async (tx) => {
         await store.update(tx, id, { resourceCode: input.resourceCode, name: input.name, kind: input.kind, settings, schedule: input.schedule ?? null, enabled: input.enabled ?? true, at: deps.clock.now().toISOString(), resetWatermark: reset });

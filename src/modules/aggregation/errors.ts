@@ -14,6 +14,8 @@ export const AGGREGATION_ERRORS = {
   columns_missing: 'invalid',
   /** The resource's data lives in another module's table (a base library backed by the demo city). */
   resource_backed_elsewhere: 'conflict',
+  /** 一数一源: the caller's grant does not cover the resource's source department. */
+  department_out_of_scope: 'forbidden',
   /** The data table has a column whose type differs from the resource's data item now. */
   column_type_changed: 'conflict',
   /** A load that is not done, or a later load must be rolled back first. */

@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { HttpApp } from '../../platform/index.ts';
-import { actorOf } from '../catalog/index.ts';
+import { scopedActorOf } from '../catalog/index.ts';
 import type { SourcesService } from './data-sources.ts';
 import {
   LoadListSchema, LoadSchema, PageQuery, PreviewQuery, PreviewSchema, PushBodySchema, PushResultSchema, RejectListSchema, RowsSchema, SourceInputSchema, SourceListSchema, SourceRunSchema, SourceSchema,
@@ -39,7 +39,7 @@ export function aggregationRoutes(service: AggregationService, sources: SourcesS
         },
       },
       async (request, reply) => {
-        const { replayed, ...load } = await service.upload(request.params.code, request.body as Readable, { ...request.query, contentType: request.headers['content-type'], idempotencyKey: idempotencyKey(request.headers['idempotency-key']) }, actorOf(request));
+        const { replayed, ...load } = await service.upload(request.params.code, request.body as Readable, { ...request.query, contentType: request.headers['content-type'], idempotencyKey: idempotencyKey(request.headers['idempotency-key']) }, await scopedActorOf(request));
         return reply.status(202).headers(replayed ? { 'idempotent-replayed': 'true' } : {}).send(load);
       },
     );
@@ -65,7 +65,7 @@ export function aggregationRoutes(service: AggregationService, sources: SourcesS
         config: { permission: 'aggregation.push.write', idempotent: true },
         schema: { tags, summary: '实时推送 push JSON records into a resource: good ones land now, refused ones come back with index and reason', params: CodeParams, body: PushBodySchema, response: { 200: PushResultSchema } },
       },
-      (request) => service.push(request.params.code, request.body.records, actorOf(request)),
+      async (request) => service.push(request.params.code, request.body.records, await scopedActorOf(request)),
     );
     app.get(
       '/sources',
@@ -75,7 +75,7 @@ export function aggregationRoutes(service: AggregationService, sources: SourcesS
     app.post(
       '/sources',
       { config: { permission: 'aggregation.source.write', idempotent: true }, schema: { tags, summary: 'Add a data source: an HTTP API or a PostgreSQL query, on a cron schedule or on demand', body: SourceInputSchema, response: { 201: SourceSchema } } },
-      async (request, reply) => reply.status(201).send(await sources.create(request.body, actorOf(request))),
+      async (request, reply) => reply.status(201).send(await sources.create(request.body, await scopedActorOf(request))),
     );
     app.get(
       '/sources/:id',
@@ -85,7 +85,7 @@ export function aggregationRoutes(service: AggregationService, sources: SourcesS
     app.put(
       '/sources/:id',
       { config: { permission: 'aggregation.source.write' }, schema: { tags, summary: 'Change a data source; credentials left out are kept', params: IdParams, body: SourceInputSchema, response: { 200: SourceSchema } } },
-      (request) => sources.update(request.params.id, request.body, actorOf(request)),
+      async (request) => sources.update(request.params.id, request.body, await scopedActorOf(request)),
     );
     app.delete(
       '/sources/:id',
@@ -123,12 +123,12 @@ export function aggregationRoutes(service: AggregationService, sources: SourcesS
     app.post(
       '/loads/:id/rollback',
       { config: { permission: 'aggregation.load.write' }, schema: { tags, summary: 'Roll a load back: its rows go, the rows it replaced return', params: IdParams, response: { 200: LoadSchema } } },
-      (request) => service.rollback(request.params.id, actorOf(request)),
+      async (request) => service.rollback(request.params.id, await scopedActorOf(request)),
     );
     app.post(
       '/loads/:id/replay',
       { config: { permission: 'aggregation.load.write', idempotent: true }, schema: { tags, summary: 'Load the stored file of a load again, as a new load', params: IdParams, response: { 202: LoadSchema } } },
-      async (request, reply) => reply.status(202).send(await service.replay(request.params.id, actorOf(request))),
+      async (request, reply) => reply.status(202).send(await service.replay(request.params.id, await scopedActorOf(request))),
     );
     app.get(
       '/resources/:code/rows',

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { isAppError, type Clock, type Logger } from '../../kernel/index.ts';
+import { inDepartments, isAppError, type Clock, type Logger } from '../../kernel/index.ts';
 import { enqueueEvent, type Database } from '../../platform/index.ts';
 import type { Actor, CatalogService, DataItem } from '../catalog/index.ts';
 import { backingRows, dataTableName, previewRows, rollbackRows } from './data-table.ts';
@@ -121,8 +121,16 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
   }
   const start = (load: Load): void => void run(load);
 
-  async function loadable(resourceCode: string, field: string) {
+  /** 一数一源: a caller scoped to departments loads into (and rolls back, replays) their departments' resources only. */
+  function checkDepartment(actor: Actor, department: string, field: string): void {
+    if (actor.departments && !inDepartments(actor.departments, department)) {
+      throw aggregationError('department_out_of_scope', `the source department of this resource is ${department}; your grant does not cover it (一数一源)`, { field });
+    }
+  }
+
+  async function loadable(resourceCode: string, field: string, actor?: Actor) {
     const resource = await deps.catalog.get(resourceCode);
+    if (actor) checkDepartment(actor, resource.department, field);
     if (resource.backingTable) {
       throw aggregationError('resource_backed_elsewhere', `the rows of ${resourceCode} are the ${resource.backingTable} table of the demo city; load into another resource`, { field });
     }
@@ -165,7 +173,7 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
   }
 
   async function ingest(resourceCode: string, batches: AsyncIterable<unknown[]>, opts: IngestOptions): Promise<Load> {
-    const resource = await loadable(resourceCode, '/params/code');
+    const resource = await loadable(resourceCode, '/params/code', opts.actor);
     await fs.promises.mkdir(dir, { recursive: true });
     const load = await store.createLoad({ resourceCode, format: 'json', fileName: opts.fileName, submittedBy: opts.actor.id, at: deps.clock.now().toISOString(), ...(opts.sourceId ? { sourceId: opts.sourceId } : {}) });
     const part = partOf(load.id, 'json');
@@ -308,7 +316,7 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
     preview,
 
     async upload(resourceCode, body, opts, actor) {
-      const resource = await loadable(resourceCode, '/params/code');
+      const resource = await loadable(resourceCode, '/params/code', actor);
       let mapping: ColumnMapping | null;
       try {
         mapping = opts.map?.length ? parseMapping(opts.map, resource.dataItems) : null;
@@ -411,6 +419,7 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
       await deps.db.transaction(async (tx) => {
         const load = await store.getLoad(tx, id, true);
         if (!load) throw aggregationError('load_not_found', `no load ${id}`, { field: '/params/id' });
+        if (actor.departments) checkDepartment(actor, (await deps.catalog.get(load.resourceCode)).department, '/params/id');
         if (load.status !== 'done') throw aggregationError('rollback_refused', `load ${id} is ${load.status}; only a finished load can be rolled back`, { field: '/params/id' });
         const later = await store.laterDoneLoad(tx, load.resourceCode, id);
         if (later !== null) throw aggregationError('rollback_refused', `load ${later} came after load ${id} into the same resource; roll it back first`, { field: '/params/id', later });
@@ -426,6 +435,7 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
 
     async replay(id, actor) {
       const prior = await getLoad(id);
+      if (actor.departments) checkDepartment(actor, (await deps.catalog.get(prior.resourceCode)).department, '/params/id');
       const source = fileOf(prior.id, prior.format);
       if (prior.status === 'receiving' || prior.status === 'loading' || !fs.existsSync(source)) {
         throw aggregationError('replay_unavailable', prior.status === 'receiving' || prior.status === 'loading' ? `load ${id} is still ${prior.status}` : `the stored file of load ${id} is gone`, { field: '/params/id' });

@@ -12,6 +12,8 @@ export const CATALOG_ERRORS = {
   /** The resource changed since the version the caller edited. */
   version_conflict: 'conflict',
   resource_not_found: 'not_found',
+  /** 一数一源: the caller's grant does not cover the resource's source department. */
+  department_out_of_scope: 'forbidden',
   version_not_found: 'not_found',
   template_not_found: 'not_found',
   /** 三张清单: nothing changed since the latest published version of the list. */

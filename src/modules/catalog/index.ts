@@ -36,7 +36,7 @@ export function createCatalogModule(deps: { db: Database; logger: Logger; clock:
   };
 }
 
-export { actorOf } from './routes.ts';
+export { actorOf, scopedActorOf } from './routes.ts';
 export { RESOURCE_CHANGED, type Actor, type CatalogService } from './service.ts';
 export { CATALOG_ERRORS, type CatalogErrorCode } from './errors.ts';
 export { BASE_LIBRARIES, THEME_LIBRARIES, THEME_TEMPLATES } from './libraries.ts';

@@ -29,6 +29,12 @@ export function actorOf(request: FastifyRequest): Actor {
   return { id: typeof p?.accountId === 'string' && p.accountId !== '' ? p.accountId : 'anonymous' };
 }
 
+/** The caller with the departments whose data the route's permission lets them change (一数一源). */
+export async function scopedActorOf(request: FastifyRequest): Promise<Actor> {
+  const departments = await request.departmentScope?.();
+  return departments ? { ...actorOf(request), departments } : actorOf(request);
+}
+
 export function catalogRoutes(service: CatalogService, lists: ListsService) {
   return (app: HttpApp): void => {
     app.get(
@@ -39,7 +45,7 @@ export function catalogRoutes(service: CatalogService, lists: ListsService) {
     app.post(
       '/resources',
       { config: { permission: 'catalog.resource.write', idempotent: true }, schema: { tags, summary: 'Catalogue a resource (version 1)', body: ResourceInputSchema, response: { 201: ResourceSchema } } },
-      async (request, reply) => reply.status(201).send(await service.create(request.body, actorOf(request))),
+      async (request, reply) => reply.status(201).send(await service.create(request.body, await scopedActorOf(request))),
     );
     app.get(
       '/resources/:code',
@@ -49,7 +55,7 @@ export function catalogRoutes(service: CatalogService, lists: ListsService) {
     app.put(
       '/resources/:code',
       { config: { permission: 'catalog.resource.write' }, schema: { tags, summary: 'Change a resource; the change is kept as a new version', params: CodeParams, body: ResourceUpdateSchema, response: { 200: ResourceSchema } } },
-      (request) => service.update(request.params.code, request.body, actorOf(request)),
+      async (request) => service.update(request.params.code, request.body, await scopedActorOf(request)),
     );
     app.get(
       '/resources/:code/versions',
@@ -79,7 +85,7 @@ export function catalogRoutes(service: CatalogService, lists: ListsService) {
     app.post(
       '/resources/from-template',
       { config: { permission: 'catalog.resource.write', idempotent: true }, schema: { tags, summary: 'Create a theme-library resource from a template', body: FromTemplateSchema, response: { 201: ResourceSchema } } },
-      async (request, reply) => reply.status(201).send(await service.createFromTemplate(request.body, actorOf(request))),
+      async (request, reply) => reply.status(201).send(await service.createFromTemplate(request.body, await scopedActorOf(request))),
     );
 
     // 三张清单 the sharing, open and e-licence lists

@@ -1,6 +1,6 @@
 // Catalog service (政务信息资源目录): resources with the national catalog fields, kept as versions,
 // searchable in Chinese; the six base libraries and the theme templates.
-import type { Clock, Logger } from '../../kernel/index.ts';
+import { inDepartments, type Clock, type DepartmentScope, type Logger } from '../../kernel/index.ts';
 import { enqueueEvent, type Database, type Queryable } from '../../platform/index.ts';
 import { diffSnapshots, type Snapshot } from './diff.ts';
 import { catalogError } from './errors.ts';
@@ -14,6 +14,8 @@ import { createCatalogStore } from './store.ts';
 /** Who makes a change; recorded on every version. */
 export interface Actor {
   id: string;
+  /** 数源部门: the departments whose resources the caller may change (absent: not checked — internal callers). */
+  departments?: DepartmentScope;
 }
 
 export interface CatalogService {
@@ -121,7 +123,15 @@ export function createCatalogService(deps: { db: Database; logger: Logger; clock
     };
   }
 
+  /** 一数一源: a caller scoped to departments catalogues and edits their own departments' resources only. */
+  function checkDepartment(actor: Actor, department: string, field: string): void {
+    if (actor.departments && !inDepartments(actor.departments, department)) {
+      throw catalogError('department_out_of_scope', `${department} is not a department you may catalogue for (数源部门)`, { field });
+    }
+  }
+
   async function create(input: ResourceInput, actor: Actor, backingTable: string | null = null): Promise<Resource> {
+    checkDepartment(actor, input.department, '/body/department');
     return deps.db.transaction(async (tx) => {
       if (await store.get(tx, input.code)) throw catalogError('resource_exists', `resource ${input.code} is already in the catalog`, { field: '/body/code' });
       const { code, ...fields } = input;
@@ -152,6 +162,8 @@ export function createCatalogService(deps: { db: Database; logger: Logger; clock
       return deps.db.transaction(async (tx) => {
         const current = await store.get(tx, code, true);
         if (!current) throw catalogError('resource_not_found', `no resource ${code} in the catalog`, { field: '/params/code' });
+        checkDepartment(actor, current.department, '/params/code');
+        if (input.department !== undefined) checkDepartment(actor, input.department, '/body/department');
         const { version: expected, ...fields } = input;
         if (expected !== undefined && expected !== current.version) {
           throw catalogError('version_conflict', `resource ${code} is at version ${current.version}, not ${expected}; reload and edit again`, { field: '/body/version', current: current.version });

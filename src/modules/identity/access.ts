@@ -1,7 +1,7 @@
 // The access hook: authenticates every request (session cookie or API key) and enforces the
 // route's declared `config.permission`. Registered at the root of the HTTP server.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ALL_REGIONS, regionPrefix, type RegionScope } from '../../kernel/index.ts';
+import { ALL_REGIONS, regionPrefix, type DepartmentScope, type RegionScope } from '../../kernel/index.ts';
 import { problem, sendProblem, type AuditLog, type HttpApp } from '../../platform/index.ts';
 import { SESSION_COOKIE, tokenHash } from './accounts.ts';
 import type { ApiKeys } from './api-keys.ts';
@@ -102,6 +102,29 @@ export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
     return { all: false, regions: [...regions] };
   }
 
+  /**
+   * 数源部门 department scope of `permission`: an unscoped grant reaches every department; a scoped
+   * one the units it is scoped to and every unit below them, by code and by name (catalog resources
+   * and devices name their department, e.g. 市水利局).
+   */
+  async function departmentScopeOf(principal: Principal, permission: string): Promise<DepartmentScope> {
+    const units = scopeOf(principal, permission);
+    if (units === 'all') return { all: true };
+    const departments = new Set<string>();
+    const queue = [...units];
+    for (let seen = 0; queue.length > 0 && seen < 200; seen++) {
+      const code = queue.shift() ?? '';
+      const unit = await store.unit(code);
+      if (!unit) continue;
+      departments.add(unit.code).add(unit.name);
+      // Departments of a district (区水利局 …) sit below it; regions below are not departments.
+      if (unit.kind === 'city' || unit.kind === 'department' || unit.kind === 'district') {
+        for (const child of await store.units(unit.code)) if (child.kind === 'department') queue.push(child.code);
+      }
+    }
+    return { all: false, departments: [...departments] };
+  }
+
   /** Requests refused by the hook: audited as `access.denied` already. */
   const denied = new WeakSet<FastifyRequest>();
 
@@ -130,6 +153,11 @@ export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
       }
     });
     app.decorateRequest('principal', undefined);
+    app.decorateRequest('departmentScope', function departmentScope(this: FastifyRequest): Promise<DepartmentScope> {
+      const permission = this.routeOptions.config.permission;
+      if (!this.principal || permission === undefined || permission === 'public') return Promise.resolve({ all: true });
+      return departmentScopeOf(this.principal, permission);
+    });
     app.decorateRequest('regionScope', function regionScope(this: FastifyRequest): Promise<RegionScope> {
       const permission = this.routeOptions.config.permission;
       if (!this.principal || permission === undefined || permission === 'public') return Promise.resolve(ALL_REGIONS);

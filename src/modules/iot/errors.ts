@@ -4,6 +4,8 @@ import { AppError, type ErrorDetails } from '../../kernel/index.ts';
 export const IOT_ERRORS = {
   /** A device field that fails validation (details.field names it). */
   device_invalid: 'invalid',
+  /** 权属部门: the caller's grant does not cover the device's owner department. */
+  department_out_of_scope: 'forbidden',
   /** The device type id is not in the registry. */
   device_type_unknown: 'invalid',
   /** The parent device (e.g. the smart pole carrying this sensor) does not exist. */

@@ -4,7 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import type { Clock } from '../../kernel/index.ts';
+import { inDepartments, type Clock, type DepartmentScope } from '../../kernel/index.ts';
 import type { Database } from '../../platform/db/index.ts';
 import type { DeviceAccessSync } from './broker-access.ts';
 import { iotError } from './errors.ts';
@@ -41,7 +41,8 @@ export interface DeviceAuth {
 export interface DeviceRegistry {
   deviceTypes(): Promise<DeviceType[]>;
   register(input: DeviceInput): Promise<DeviceWithToken>;
-  registerBulk(body: BulkRegisterBody): Promise<BulkRegisterResult>;
+  /** Bulk registration; with `scope`, rows of a department outside it are reported, not registered. */
+  registerBulk(body: BulkRegisterBody, scope?: DepartmentScope): Promise<BulkRegisterResult>;
   list(query: DeviceListQuery): Promise<DeviceList>;
   get(id: string): Promise<DeviceDetail>;
   update(id: string, patch: DevicePatch): Promise<DeviceDetail>;
@@ -121,7 +122,7 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
       return insert(input);
     },
 
-    async registerBulk(body) {
+    async registerBulk(body, scope) {
       const rows = await readBulkFile(body);
       const result: BulkRegisterResult = { created: [], errors: [] };
       const seen = new Set<string>();
@@ -141,6 +142,10 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
           continue;
         }
         seen.add(device.id);
+        if (scope && !inDepartments(scope, device.ownerDepartment)) {
+          reject('/ownerDepartment', 'department_out_of_scope', `${device.ownerDepartment} is not a department you may register devices for`);
+          continue;
+        }
         try {
           await checkReferences(device, '');
           result.created.push(await insert(device));

@@ -1,12 +1,13 @@
 // HTTP routes of the IoT module, under /api/iot. One line per handler: the logic lives in the
 // registry, ingestion and telemetry services.
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
-import { isAppError } from '../../kernel/index.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { inDepartments, isAppError } from '../../kernel/index.ts';
 import type { HttpApp } from '../../platform/http/index.ts';
 import type { DemoRegistration } from './demo-sensors.ts';
 import type { Ingestion } from './ingest.ts';
 import type { DeviceRegistry } from './registry.ts';
+import { iotError } from './errors.ts';
 import {
   BulkRegisterBodySchema,
   BulkRegisterResultSchema,
@@ -50,6 +51,15 @@ const DemoRegistrationSchema = Type.Object({
 
 export function iotRoutes(deps: { registry: DeviceRegistry; ingestion: Ingestion; telemetry: TelemetryService; registerDemo: () => Promise<DemoRegistration> }) {
   const { registry, ingestion, telemetry } = deps;
+  /** 权属部门: a caller scoped to departments manages their departments' devices only. */
+  const ownDepartment = async (request: FastifyRequest, department: string, field: string): Promise<void> => {
+    const scope = await request.departmentScope?.();
+    if (scope && !inDepartments(scope, department)) throw iotError('department_out_of_scope', `${department} is not a department whose devices you may manage`, { field });
+  };
+  const ownDevice = async (request: FastifyRequest, id: string): Promise<void> => {
+    const scope = await request.departmentScope?.();
+    if (scope && !scope.all) await ownDepartment(request, (await registry.get(id)).ownerDepartment, '/params/id');
+  };
   return (app: HttpApp): void => {
     app.post(
       '/demo-sensors',
@@ -65,7 +75,10 @@ export function iotRoutes(deps: { registry: DeviceRegistry; ingestion: Ingestion
     app.post(
       '/devices',
       { config: { permission: 'iot.device.write', idempotent: true }, schema: { tags, summary: 'Register a device; answers its token once', body: DeviceInputSchema, response: { 201: DeviceWithTokenSchema } } },
-      async (request, reply) => reply.code(201).send(await registry.register(request.body)),
+      async (request, reply) => {
+        await ownDepartment(request, request.body.ownerDepartment, '/body/ownerDepartment');
+        return reply.code(201).send(await registry.register(request.body));
+      },
     );
     app.post(
       '/devices/bulk',
@@ -73,7 +86,7 @@ export function iotRoutes(deps: { registry: DeviceRegistry; ingestion: Ingestion
         config: { permission: 'iot.device.write', idempotent: true },
         schema: { tags, summary: 'Register devices from a CSV or JSON file; bad rows are reported, good rows registered', body: BulkRegisterBodySchema, response: { 200: BulkRegisterResultSchema } },
       },
-      (request) => registry.registerBulk(request.body),
+      async (request) => registry.registerBulk(request.body, await request.departmentScope?.()),
     );
     app.get('/devices/:id', { config: { permission: 'iot.device.read' }, schema: { tags, summary: 'A device with its latest values', params: IdParams, response: { 200: DeviceDetailSchema } } }, (request) =>
       registry.get(request.params.id),
@@ -81,17 +94,27 @@ export function iotRoutes(deps: { registry: DeviceRegistry; ingestion: Ingestion
     app.patch(
       '/devices/:id',
       { config: { permission: 'iot.device.write' }, schema: { tags, summary: 'Change a device (name, department, location, tier, parent, enabled)', params: IdParams, body: DevicePatchSchema, response: { 200: DeviceDetailSchema } } },
-      (request) => registry.update(request.params.id, request.body),
+      async (request) => {
+        await ownDevice(request, request.params.id);
+        if (request.body.ownerDepartment !== undefined) await ownDepartment(request, request.body.ownerDepartment, '/body/ownerDepartment');
+        return registry.update(request.params.id, request.body);
+      },
     );
     app.delete(
       '/devices/:id',
       { config: { permission: 'iot.device.write' }, schema: { tags, summary: 'Delete a device and its history', params: IdParams, response: { 204: Type.Null() } } },
-      async (request, reply) => reply.code(204).send(await registry.remove(request.params.id).then(() => null)),
+      async (request, reply) => {
+        await ownDevice(request, request.params.id);
+        return reply.code(204).send(await registry.remove(request.params.id).then(() => null));
+      },
     );
     app.post(
       '/devices/:id/token',
       { config: { permission: 'iot.device.write' }, schema: { tags, summary: 'Rotate the device token; the old one stops working; answers the new one once', params: IdParams, response: { 200: DeviceWithTokenSchema } } },
-      (request) => registry.rotateToken(request.params.id),
+      async (request) => {
+        await ownDevice(request, request.params.id);
+        return registry.rotateToken(request.params.id);
+      },
     );
     app.post(
       '/devices/:id/telemetry',

@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Logger, RegionScope } from '../../kernel/index.ts';
+import type { DepartmentScope, Logger, RegionScope } from '../../kernel/index.ts';
 import type { Database } from '../db/index.ts';
 import type { RateLimiter } from '../cache/index.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
@@ -25,6 +25,8 @@ declare module 'fastify' {
      * access hook; absent on a platform without it). Services filter place-bound data by it.
      */
     regionScope?: () => Promise<RegionScope>;
+    /** 数源部门 the departments whose data the caller may change under the route's permission (same source). */
+    departmentScope?: () => Promise<DepartmentScope>;
   }
   interface FastifyContextConfig {
     /** POST that creates something: honour the `Idempotency-Key` header (DESIGN.md reliability rules). */

@@ -128,12 +128,15 @@ export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
   /** Requests refused by the hook: audited as `access.denied` already. */
   const denied = new WeakSet<FastifyRequest>();
 
-  function deny(request: FastifyRequest, reply: FastifyReply, auditLog: AuditLog, status: 401 | 403, code: string, detail: string) {
+  /** Refuse the request; the `access.denied` entry is in the audit chain before the answer leaves. */
+  async function deny(request: FastifyRequest, reply: FastifyReply, auditLog: AuditLog, status: 401 | 403, code: string, detail: string) {
     denied.add(request);
     const permission = request.routeOptions.config.permission ?? '';
-    void auditLog
-      .append({ actor: actorOf(request.principal), action: 'access.denied', target: `${request.method} ${request.routeOptions.url ?? request.url}`, outcome: 'denied', details: { permission, code, ip: request.ip } })
-      .catch((err: unknown) => ctx.logger.warn({ err }, 'audit of a denied request failed'));
+    try {
+      await auditLog.append({ actor: actorOf(request.principal), action: 'access.denied', target: `${request.method} ${request.routeOptions.url ?? request.url}`, outcome: 'denied', details: { permission, code, ip: request.ip } });
+    } catch (err) {
+      ctx.logger.warn({ err }, 'audit of a denied request failed');
+    }
     if (status === 401) void reply.header('www-authenticate', 'Bearer realm="citybrain"');
     return sendProblem(reply, problem(status, code, detail, String(request.id)));
   }

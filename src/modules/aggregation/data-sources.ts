@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import { sm4OpenFieldText, sm4SealField, type Sm4FieldKey } from '../../kernel/crypto/index.ts';
-import { inDepartments, isAppError, type Clock, type Logger } from '../../kernel/index.ts';
+import { inDepartments, type Clock, type Logger } from '../../kernel/index.ts';
 import type { Database } from '../../platform/index.ts';
 import type { Actor, CatalogService } from '../catalog/index.ts';
 import { createSourceStore, LEASE_SECONDS, type SourceRow } from './data-sources-store.ts';
@@ -105,13 +105,18 @@ export function createSourcesService(deps: { db: Database; logger: Logger; clock
     return r;
   }
 
+  /** 一数一源: a caller scoped to departments manages the sources of their departments' resources only. */
+  function ownDepartment(actor: Actor, resourceCode: string, department: string, field: string): void {
+    if (actor.departments && !inDepartments(actor.departments, department)) {
+      throw aggregationError('department_out_of_scope', `the source department of ${resourceCode} is ${department}; your grant does not cover it (一数一源)`, { field });
+    }
+  }
+
   /** Settings and secret from the input, each rule naming its field. */
   async function check(input: SourceInput, prior: Secret | null, actor?: Actor): Promise<{ settings: Record<string, unknown>; secret: Secret }> {
     const resource = await deps.catalog.get(input.resourceCode).catch(() => null);
     if (!resource) throw aggregationError('source_invalid', `no resource ${input.resourceCode} in the catalog`, { field: '/body/resourceCode' });
-    if (actor?.departments && !inDepartments(actor.departments, resource.department)) {
-      throw aggregationError('department_out_of_scope', `the source department of ${input.resourceCode} is ${resource.department}; your grant does not cover it (一数一源)`, { field: '/body/resourceCode' });
-    }
+    if (actor) ownDepartment(actor, input.resourceCode, resource.department, '/body/resourceCode');
     if (resource.backingTable) throw aggregationError('source_invalid', `the rows of ${input.resourceCode} are the ${resource.backingTable} table of the demo city`, { field: '/body/resourceCode' });
     if (input.schedule) {
       try {
@@ -221,9 +226,7 @@ export function createSourcesService(deps: { db: Database; logger: Logger; clock
 
     async update(id, input, actor) {
       const prior = await row(id);
-      if (actor.departments) await check({ ...input, resourceCode: prior.resourceCode }, null, actor).catch((e: unknown) => {
-        if (isAppError(e) && e.code === 'department_out_of_scope') throw e;
-      });
+      if (actor.departments) ownDepartment(actor, prior.resourceCode, (await deps.catalog.get(prior.resourceCode)).department, '/params/id');
       const { settings, secret } = await check(input, prior.kind === input.kind ? openSecret(prior) : null, actor);
       const reset = JSON.stringify([prior.settings.query, prior.settings.watermarkColumn]) !== JSON.stringify([settings.query, settings.watermarkColumn]) || prior.resourceCode !== input.resourceCode;
       await deps.db.transaction(async (tx) => {

@@ -9,5 +9,7 @@ export default defineConfig({
     // Most suites wait on a database, a broker or a browser: two workers use the 2-core CI machine fully.
     maxWorkers: 2,
     reporters: ['default'],
+    // expect.poll waits on a server or a browser; 1 s (the default) is too short on a loaded 2-core CI machine.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -48,18 +48,24 @@ export async function runLoad(
   let batch: unknown[][] = [];
   let rejects: Reject[] = [];
 
-  const flush = async () => {
+  // One stage COPY stays in flight while the next batch is parsed and checked; a failed COPY
+  // fails the load at the next flush (its rejection is observed there, not left unhandled).
+  let copying: Promise<void> = Promise.resolve();
+  const flush = async (last = false) => {
+    await copying;
     if (batch.length) {
       const rows = batch;
       batch = [];
-      await db.copyFrom(stage, ['_line', ...columns.map((c) => c.name)], (async function* () {
+      copying = db.copyFrom(stage, ['_line', ...columns.map((c) => c.name)], (async function* () {
         yield rows as (string | number | null)[][];
-      })());
+      })()).then(() => undefined);
+      copying.catch(() => undefined);
     }
     if (rejects.length) {
       await store.addRejects(id, rejects);
       rejects = [];
     }
+    if (last) await copying;
   };
   const reject = (line: number, reason: string, field: string | null, given: string, values?: readonly string[]) => {
     rejected++;
@@ -122,7 +128,7 @@ export async function runLoad(
     }
   }
   if (header === null) throw aggregationError('upload_empty', 'the file has no header row', { field: 'body' });
-  await flush();
+  await flush(true);
 
   const report = columnReport(header, resolved, inference);
   await db.transaction(async (tx) => {

@@ -2,9 +2,9 @@
 // objects or one object a line). Each reads the file from disk in chunks, so files larger than
 // memory load; each yields the header first, then one entry per record with its line number.
 import fs from 'node:fs';
-import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { parseCsv } from './csv.ts';
 
 export type UploadFormat = 'csv' | 'xlsx' | 'json';
 export type Encoding = 'utf-8' | 'gbk';
@@ -38,23 +38,23 @@ function counted(file: string, onBytes: (n: number) => void): fs.ReadStream {
 
 async function* csvRecords(file: string, encoding: Encoding, onBytes: (n: number) => void): AsyncGenerator<SourceRecord> {
   const input = counted(file, onBytes);
-  const text = encoding === 'gbk' ? input.pipe(iconv.decodeStream('gb18030')) : input.pipe(iconv.decodeStream('utf8'));
-  const skipped: SourceRecord[] = [];
-  const parser = text.pipe(
-    parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_error: true, info: true }),
-  );
-  parser.on('skip', (e: Error & { lines?: number; raw?: string }) => {
-    skipped.push({ line: e.lines ?? 0, values: null, error: `unreadable CSV: ${e.message}`, raw: e.raw ?? '' });
-  });
-  input.on('error', (e) => parser.destroy(e));
-  for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    while (skipped.length) yield skipped.shift() as SourceRecord;
-    // A byte sequence the file's encoding cannot decode comes out as U+FFFD: the row is garbled, not data.
-    const garbled = entry.record.findIndex((v) => v.includes('\uFFFD'));
-    if (garbled >= 0) yield { line: entry.info.lines, values: null, error: `undecodable bytes in field ${garbled + 1} (not valid ${encoding === 'gbk' ? 'GBK/GB 18030' : 'UTF-8'})`, raw: entry.record.join(',') };
-    else yield { line: entry.info.lines, values: entry.record, raw: '' };
+  async function* text(): AsyncGenerator<string> {
+    if (encoding === 'gbk') {
+      for await (const s of input.pipe(iconv.decodeStream('gb18030'))) yield s as string;
+      return;
+    }
+    // Invalid bytes decode to U+FFFD (not fatal): the record holding them is reported below.
+    const decoder = new TextDecoder('utf-8');
+    for await (const chunk of input) yield decoder.decode(chunk as Buffer, { stream: true });
+    const tail = decoder.decode();
+    if (tail) yield tail;
   }
-  while (skipped.length) yield skipped.shift() as SourceRecord;
+  for await (const rec of parseCsv(text())) {
+    // A byte sequence the file's encoding cannot decode comes out as U+FFFD: the row is garbled, not data.
+    const garbled = rec.values ? rec.values.findIndex((v) => v.includes('\uFFFD')) : -1;
+    if (garbled >= 0) yield { line: rec.line, values: null, error: `undecodable bytes in field ${garbled + 1} (not valid ${encoding === 'gbk' ? 'GBK/GB 18030' : 'UTF-8'})`, raw: rec.values?.join(',') ?? '' };
+    else yield rec;
+  }
 }
 
 function cellText(v: unknown): string {

@@ -12,6 +12,13 @@ describe('cell checks', () => {
   it('says why a value is refused', () => {
     expect(checkCell('integer', '12a')).toEqual({ ok: false, reason: 'not a whole number: "12a"' });
     expect(checkCell('date', '2026-02-30').ok).toBe(false);
+    // leap years, short months, and no year 0 (PostgreSQL refuses it)
+    expect(checkCell('date', '2024-02-29')).toEqual({ ok: true, value: '2024-02-29' });
+    expect(checkCell('date', '2100-02-29').ok).toBe(false);
+    expect(checkCell('date', '2000-02-29').ok).toBe(true);
+    expect(checkCell('date', '2026-04-31').ok).toBe(false);
+    expect(checkCell('date', '0000-01-01').ok).toBe(false);
+    expect(checkCell('datetime', '2026-13-01 08:00').ok).toBe(false);
     const bad = checkCell('resident_id', '371502199001011235');
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.reason).toMatch(/^bad resident ID number/);

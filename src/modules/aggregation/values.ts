@@ -13,10 +13,17 @@ const truthy = new Set(['true', 't', '1', 'yes', 'y', '是']);
 const falsy = new Set(['false', 'f', '0', 'no', 'n', '否']);
 
 const pad = (n: string) => n.padStart(2, '0');
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The ISO date when y-m-d is a real calendar day from year 1 (PostgreSQL has no year 0), else null. */
 function realDate(y: string, m: string, d: string): string | null {
-  const iso = `${y}-${pad(m)}-${pad(d)}`;
-  const t = Date.parse(`${iso}T00:00:00Z`);
-  return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== iso ? null : iso;
+  const year = Number(y);
+  const month = Number(m);
+  const day = Number(d);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return null;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (MONTH_DAYS[month - 1] ?? 0) + (leap ? 1 : 0)) return null;
+  return `${y}-${pad(m)}-${pad(d)}`;
 }
 
 /** The value as PostgreSQL text for the item's column, or why it is not acceptable. */

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLogger, fixedClock } from '../../src/kernel/index.ts';
+import type { FastifyRequest } from 'fastify';
+import { createLogger, fixedClock, type DepartmentScope } from '../../src/kernel/index.ts';
 import { generateResidentId } from '../../src/kernel/ids/index.ts';
 import { aggregationMigrations, createAggregationModule, LOAD_COMPLETED, type AggregationModule, type Load, type PushResult, type SourceView } from '../../src/modules/aggregation/index.ts';
 import { catalogMigrations, createCatalogModule, type CatalogModule, type ResourceInput } from '../../src/modules/catalog/index.ts';
@@ -38,9 +39,19 @@ const insured: ResourceInput = {
   library: 'social_security',
 };
 
-/** A paged JSON API behind an API key: 5 people, 2 a page, one with a bad ID number; `delayMs` slows answers. */
+/**
+ * A paged JSON API behind an API key: 5 people, 2 a page, one with a bad ID number; `delayMs` slows
+ * answers. Every record carries `extra`, which is no data item; the first page has no insured_on and
+ * only the last page has `note` (fields that first appear on a later page).
+ */
 function startApi() {
-  const people = [1, 2, 3, 4, 5].map((n) => ({ id_number: n === 4 ? '371502197508090000' : id(n), name: `参保人${n}`, insured_on: `2024-0${n}-01`, extra: true }));
+  const people = [1, 2, 3, 4, 5].map((n) => ({
+    id_number: n === 4 ? '371502197508090000' : id(n),
+    name: `参保人${n}`,
+    ...(n > 2 ? { insured_on: `2024-0${n}-01` } : {}),
+    extra: true,
+    ...(n === 5 ? { note: '末页才有' } : {}),
+  }));
   const state = { delayMs: 0, fail: false, requests: 0, keys: [] as string[] };
   const server = http.createServer((req, res) => {
     state.requests++;
@@ -76,6 +87,11 @@ forEachDatabase('sources and push', { migrations: [catalogMigrations, aggregatio
     aggregation = createAggregationModule({ db: ctx.db, logger, clock, catalog: catalog.service, config: { ...config, nodeId: 'node-a' } });
     other = createAggregationModule({ db: ctx.db, logger, clock, catalog: catalog.service, config: { ...config, nodeId: 'node-b' } });
     app = await createHttpServer({ logger, db: ctx.db, metrics: createMetrics(), rateLimiter: createMemoryRateLimiter(), rateLimitPerMinute: 100_000, version: 'test' });
+    // The identity module's access hook gives routes the caller's department scope; here a header stands in for the grant.
+    app.decorateRequest('departmentScope', function departmentScope(this: FastifyRequest): Promise<DepartmentScope> {
+      const departments = this.headers['x-test-departments'];
+      return Promise.resolve(typeof departments === 'string' ? { all: false, departments: departments.split(',') } : { all: true });
+    });
     await app.register(aggregation.routes as (a: HttpApp) => void, { prefix: '/api/aggregation' });
     await app.ready();
     api = startApi();
@@ -115,6 +131,15 @@ forEachDatabase('sources and push', { migrations: [catalogMigrations, aggregatio
     expect(api.state.keys.every((k) => k === 'k-371500')).toBe(true);
     expect(api.state.requests).toBe(3); // pages of 2, 2, 1
     expect(run.body.load).toMatchObject({ status: 'done', sourceId: created.body.id, submittedBy: `source:${created.body.id}`, rowsRead: 5, rowsInserted: 4, rowsRejected: 1 });
+    // Fields that are no data item are not loaded, and the load says so, like an upload's unmatched columns.
+    expect(run.body.load.unmapped).toEqual(['extra', 'note']);
+    expect(run.body.load.columns.map((c) => [c.header, c.item, c.mappedBy])).toEqual([
+      ['id_number', 'id_number', 'name'], ['name', 'name', 'name'], ['insured_on', 'insured_on', 'name'], ['extra', null, 'unmapped'], ['note', null, 'unmapped'],
+    ]);
+    // A data item the first page lacks is still loaded from the pages that carry it.
+    const pulled = (await call<{ rows: Array<Record<string, string | null>> }>('GET', `/resources/${insured.code}/rows?limit=100`)).body.rows;
+    expect(pulled.find((r) => r.id_number === id(3))?.insured_on).toBe('2024-03-01');
+    expect(pulled.find((r) => r.id_number === id(1))?.insured_on).toBeNull();
     expect(run.body.source).toMatchObject({ lastStatus: 'done', lastError: null, lastLoadId: run.body.load.id, running: false });
     const rejects = await call<{ items: Array<{ line: number; field: string }> }>('GET', `/loads/${run.body.load.id}/rejects`);
     expect(rejects.body.items.map((r) => [r.line, r.field])).toEqual([[4, 'id_number']]);
@@ -125,7 +150,7 @@ forEachDatabase('sources and push', { migrations: [catalogMigrations, aggregatio
     const replay = await call<Load>('POST', `/loads/${run.body.load.id}/replay`);
     expect(replay.status).toBe(202);
     await aggregation.service.idle();
-    expect(await aggregation.service.getLoad(replay.body.id)).toMatchObject({ status: 'done', rowsUpdated: 4 });
+    expect(await aggregation.service.getLoad(replay.body.id)).toMatchObject({ status: 'done', rowsUpdated: 4, unmapped: ['extra', 'note'] });
   });
 
   it('records a failing source without throwing, and runs a source once across two nodes', async () => {
@@ -142,7 +167,7 @@ forEachDatabase('sources and push', { migrations: [catalogMigrations, aggregatio
 
     api.state.delayMs = 300;
     const before = await count();
-    const outcomes = await Promise.allSettled([aggregation.sources.run(source.id), other.sources.run(source.id)]);
+    const outcomes = await Promise.allSettled([aggregation.sources.run(source.id, { id: 'test' }), other.sources.run(source.id, { id: 'test' })]);
     api.state.delayMs = 0;
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
     const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
@@ -192,7 +217,7 @@ forEachDatabase('sources and push', { migrations: [catalogMigrations, aggregatio
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       expect(created.body.postgres?.connection).toBe(scratch.url);
       const first = await call<{ source: SourceView; load: Load }>('POST', `/sources/${created.body.id}/run`);
-      expect(first.body.load).toMatchObject({ status: 'done', rowsInserted: 3, rowsRejected: 0 });
+      expect(first.body.load).toMatchObject({ status: 'done', rowsInserted: 3, rowsRejected: 0, unmapped: ['changed_at'] });
       expect(first.body.source.watermark).toBe('2025-12-31T16:03:00.000Z'); // 2026-01-01 00:03 in UTC+8
       await src.query(`INSERT INTO insured VALUES ($1, '新参保', '2026-02-02', TIMESTAMPTZ '2026-02-01 00:00:00+08')`, [id(200)]);
       await src.query(`UPDATE insured SET full_name = '改名', changed_at = TIMESTAMPTZ '2026-02-01 00:00:01+08' WHERE id_number = $1`, [id(101)]);
@@ -223,6 +248,49 @@ forEachDatabase('sources and push', { migrations: [catalogMigrations, aggregatio
     expect(rows.find((r) => r.id_number === id(301))?.name).toBe('推送乙');
     expect((await call<{ field: string }>('POST', `/resources/${insured.code}/records`, { records: [] })).body.field).toBe('/body/records');
     expect((await call('POST', '/resources/NO-SUCH-1/records', { records: [{}] })).status).toBe(404);
+  });
+
+  it('names the pushed fields that are no data item; a strict push or a misspelt required field is refused naming the field', async () => {
+    const records = [
+      { id_number: id(310), name: '字段甲', insured_on: '2025-01-01', remark: '备注一' },
+      { id_number: id(311), name: '字段乙', insrued_on: '2025-02-01', remark: '备注二' },
+    ];
+    const loose = await call<PushResult>('POST', `/resources/${insured.code}/records`, { records });
+    expect(loose.status, JSON.stringify(loose.body)).toBe(200);
+    expect(loose.body.accepted).toBe(2);
+    expect(loose.body.unknownFields).toEqual([
+      { field: 'remark', records: 2, suggestion: null },
+      { field: 'insrued_on', records: 1, suggestion: 'insured_on' },
+    ]);
+    expect(loose.body.load.unmapped).toEqual(['remark', 'insrued_on']);
+
+    const loads = async () => (await call<{ items: Load[] }>('GET', `/loads?resource=${insured.code}&limit=500`)).body.items.length;
+    const before = await loads();
+    const strict = await call<{ code: string; field: string; detail: string }>('POST', `/resources/${insured.code}/records?strict=true`, { records: [{ id_number: id(312), name: '严格' }, ...records] });
+    expect(strict.status).toBe(400);
+    expect(strict.body).toMatchObject({ code: 'fields_unknown', field: '/body/records/1/remark' });
+    expect(strict.body.detail).toContain('insrued_on (did you mean insured_on?)');
+    expect(await loads()).toBe(before);
+    expect((await call<PushResult>('POST', `/resources/${insured.code}/records?strict=true`, { records: [{ id_number: id(312), 姓名: '严格' }] })).status).toBe(200);
+
+    const typo = await call<{ code: string; field: string; detail: string }>('POST', `/resources/${insured.code}/records`, { records: [{ id_number: id(313), nmae: '错字' }] });
+    expect(typo.status).toBe(400);
+    expect(typo.body).toMatchObject({ code: 'push_refused', field: '/body/records/0/nmae' });
+    expect(typo.body.detail).toContain('nmae (did you mean name?)');
+  });
+
+  it('一数一源: a grant scoped to another department may not run or remove a source', async () => {
+    const source = (await call<SourceView>('POST', '/sources', httpSource({ name: '部门检查' }))).body;
+    const police = { 'x-test-departments': 'D02,公安局' };
+    const own = { 'x-test-departments': 'D31,医疗保障局' };
+    const run = await call<{ code: string; field: string }>('POST', `/sources/${source.id}/run`, undefined, police);
+    expect({ status: run.status, code: run.body.code, field: run.body.field }).toEqual({ status: 403, code: 'department_out_of_scope', field: '/params/id' });
+    const removal = await call<{ code: string; field: string }>('DELETE', `/sources/${source.id}`, undefined, police);
+    expect({ status: removal.status, code: removal.body.code, field: removal.body.field }).toEqual({ status: 403, code: 'department_out_of_scope', field: '/params/id' });
+    expect((await call('GET', `/sources/${source.id}`)).status).toBe(200);
+    expect((await call<{ load: Load }>('POST', `/sources/${source.id}/run`, undefined, own)).body.load).toMatchObject({ status: 'done' });
+    expect((await call('DELETE', `/sources/${source.id}`, undefined, own)).status).toBe(204);
+    expect((await call('GET', `/sources/${source.id}`)).status).toBe(404);
   });
 
   it('answers a retried upload with its first load, and cleans a crash’s leftovers on start', async () => {

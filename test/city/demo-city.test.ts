@@ -3,7 +3,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { createLogger, fixedClock } from '../../src/kernel/index.ts';
 import { parseResidentId, parseUscc } from '../../src/kernel/ids/index.ts';
-import { buildDemoCity, cityMigrations, createCityModule, type CityService, type CitySummary, type DemoBuildProgress, type DemoBuildResult } from '../../src/modules/city/index.ts';
+import { buildDemoCity, CITY_BUILT, cityMigrations, createCityModule, type CityBuiltEvent, type CityService, type CitySummary, type DemoBuildProgress, type DemoBuildResult } from '../../src/modules/city/index.ts';
 import type { Database } from '../../src/platform/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { catalogOf, cityChecksum, pointInDistrict } from './support.ts';
@@ -36,6 +36,9 @@ forEachDatabase('demo city', { migrations: [cityMigrations] }, (ctx) => {
   const db = (): Database => ctx.db;
   const rows = async <T>(sql: string): Promise<T[]> => (await db().query<T>(sql)).rows;
   const count = async (table: string): Promise<number> => (await rows<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n ?? -1;
+  /** The city.build.completed events in the outbox, oldest first. */
+  const builtEvents = async (): Promise<CityBuiltEvent[]> =>
+    (await db().query<{ payload: unknown }>('SELECT payload FROM platform_outbox WHERE subject = $1 ORDER BY id', [CITY_BUILT])).rows.map((r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as CityBuiltEvent);
 
   beforeAll(async () => {
     service = createCityModule({ db: db(), logger: createLogger({ level: 'silent' }), clock }).service;
@@ -54,6 +57,13 @@ forEachDatabase('demo city', { migrations: [cityMigrations] }, (ctx) => {
     expect(first.tables.residents).toBe(PEOPLE);
     expect(new Set(progress.map((p) => p.phase))).toEqual(new Set(['divisions', 'residents', 'enterprises', 'grids', 'libraries', 'indexes', 'stats']));
     expect(progress.at(-1)).toEqual({ phase: 'stats', done: progress.at(-1)?.total, total: progress.at(-1)?.total });
+  });
+
+  it('announces the finished build on the outbox with the tables and views behind the base libraries', async () => {
+    const events = await builtEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ buildId: first.id, seed: SEED, people: PEOPLE, finishedAt: first.finishedAt });
+    expect(events[0]?.tables).toEqual(expect.arrayContaining(['city_residents', 'city_enterprises', 'city_divisions', 'city_grids', 'city_pois', 'city_licences', 'city_licence_driving', 'city_credit_records', 'city_economy_indicators']));
   });
 
   it('builds byte-identical rows for the same seed and size on every engine', () => {
@@ -236,11 +246,13 @@ forEachDatabase('demo city', { migrations: [cityMigrations] }, (ctx) => {
     expect(again).toMatchObject({ id: first.id, reused: true, rows: first.rows });
     expect(calls).toEqual([]);
     expect(await count('city_builds')).toBe(builds);
+    expect((await builtEvents()).map((e) => e.buildId)).toEqual([first.id]);
   });
 
   it('rebuilds identical rows with force, and different rows for another seed', async () => {
     const forced = await buildDemoCity(db(), { people: PEOPLE, seed: SEED, force: true });
     expect(forced.reused).toBe(false);
+    expect((await builtEvents()).at(-1)?.buildId).toBe(forced.id);
     expect(forced.id).toBeGreaterThan(first.id);
     expect(await cityChecksum(db())).toBe(checksum);
     const other = await buildDemoCity(db(), { people: PEOPLE, seed: SEED + 1 });

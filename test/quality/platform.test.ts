@@ -2,7 +2,7 @@
 // hook): the base libraries' default rules pass over the demo city, a load travels over the bus to
 // a run and a ticket, and the routes enforce their permissions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type Platform } from '../../src/app.ts';
+import { buildDemoCity, startPlatform, type Platform } from '../../src/app.ts';
 import { runQuality } from '../../src/cli/quality.ts';
 import type { Rule, Run, Ticket } from '../../src/modules/quality/index.ts';
 import { apiKeyWith } from '../identity/support.ts';
@@ -107,4 +107,52 @@ describe('quality in the platform', () => {
     expect(table.length).toBeGreaterThan(10);
     expect(table.filter((r) => !r.permission)).toEqual([]);
   });
+
+  it('a data steward scoped to a department sees and handles that department’s tickets and rules only', async () => {
+    // A department the platform did not seed: its scope comes from the org tree, not from a fixed list.
+    const system = { accountId: 'system', kind: 'staff' as const, login: 'system', displayName: 'system', via: 'session' as const, grants: [], restriction: null };
+    await platform.modules.identity.service.directory.createUnit(system, { code: 'D31', name: '医疗保障局', kind: 'department', parentCode: '371500' });
+    expect((await call(admin, 'POST', '/api/catalog/resources/from-template', { template: 'water-level', code: '371500-ZT-SW-0098', department: '市医疗保障局' })).status).toBe(201);
+    expect((await call(admin, 'POST', '/api/quality/rules', { resourceCode: '371500-ZT-SW-0098', name: '警戒水位必填', kind: 'not_null', field: 'warning_level' })).status).toBe(201);
+    const csv = ['station_id,observed_at,water_level,warning_level', 'S9,2026-11-24 08:00,30.1,'].join('\n');
+    expect((await call(admin, 'POST', '/api/aggregation/resources/371500-ZT-SW-0098/loads?format=csv', csv, 'text/csv')).status).toBe(202);
+    const ticket = await until(async () => (await call<{ items: Ticket[] }>(admin, 'GET', '/api/quality/tickets?resource=371500-ZT-SW-0098')).body.items[0], 'the ticket of the medical-insurance bureau');
+    const water = (await call<{ items: Ticket[] }>(admin, 'GET', '/api/quality/tickets?resource=371500-ZT-SW-0099')).body.items[0] as Ticket;
+
+    const medical = await apiKeyWith(platform, ['quality.ticket.read', 'quality.ticket.handle', 'quality.rule.write'], 'D31');
+    const waterSteward = await apiKeyWith(platform, ['quality.ticket.read', 'quality.ticket.handle', 'quality.rule.write'], 'D08');
+    const seen = async (key: string) => (await call<{ items: Ticket[] }>(key, 'GET', '/api/quality/tickets')).body.items.map((t) => t.id);
+    expect(await seen(medical)).toEqual([ticket.id]);
+    expect(await seen(waterSteward)).toEqual([water.id]);
+    expect((await call(medical, 'GET', `/api/quality/tickets/${water.id}`)).status).toBe(403);
+    expect((await call(waterSteward, 'POST', `/api/quality/tickets/${ticket.id}/acknowledge`, {})).body).toMatchObject({ status: 403, code: 'ticket_forbidden' });
+    expect((await call<Ticket>(medical, 'POST', `/api/quality/tickets/${ticket.id}/acknowledge`, { body: '已通知监测站补录' })).body).toMatchObject({ state: 'acknowledged' });
+
+    const foreignRule = await call(waterSteward, 'POST', '/api/quality/rules', { resourceCode: '371500-ZT-SW-0098', name: '站点必填', kind: 'not_null', field: 'station_id' });
+    expect(foreignRule.body).toMatchObject({ status: 403, code: 'department_out_of_scope', field: '/body/resourceCode' });
+    expect((await call(medical, 'POST', '/api/quality/rules', { resourceCode: '371500-ZT-SW-0098', name: '站点必填', kind: 'not_null', field: 'station_id' })).status).toBe(201);
+  });
+
+  it('runs the rules of the base libraries after the demo city is built, and again after a rebuild', async () => {
+    const buildRuns = async (ref: string) =>
+      (await platform.db.query<{ resource_code: string; score: string | number | null }>("SELECT resource_code, score FROM quality_runs WHERE trigger = 'build' AND trigger_ref = $1 AND status = 'done' ORDER BY 1", [ref])).rows;
+    const backed = (await platform.modules.quality.service.resourcesWithRules()).items.map((r) => r.resourceCode).filter((c) => c.startsWith('371500-JC-'));
+    expect(backed).toHaveLength(13);
+    const first = (await platform.db.query<{ id: number }>("SELECT id::int AS id FROM city_builds WHERE status = 'done' ORDER BY id DESC LIMIT 1")).rows[0]?.id;
+    const afterStart = await until(async () => {
+      const runs = await buildRuns(`city-build:${first}`);
+      return runs.length === backed.length ? runs : undefined;
+    }, 'the runs after the first build');
+    expect(afterStart.map((r) => r.resource_code)).toEqual(backed);
+    expect(afterStart.every((r) => Number(r.score) === 100)).toBe(true);
+    const runs = (await call<{ items: Run[] }>(admin, 'GET', '/api/quality/runs?resource=371500-JC-RK-0001&limit=50')).body.items;
+    expect(runs.some((r) => r.trigger === 'build' && r.status === 'done')).toBe(true);
+
+    const rebuilt = await buildDemoCity(platform.db, { people: platform.config.demoPeople, seed: platform.config.demoSeed, force: true });
+    const again = await until(async () => {
+      const r = await buildRuns(`city-build:${rebuilt.id}`);
+      return r.length === backed.length ? r : undefined;
+    }, 'the runs after the rebuild');
+    expect(again.map((r) => r.resource_code)).toEqual(backed);
+  }, 120_000);
 });

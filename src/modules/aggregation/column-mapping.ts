@@ -89,3 +89,55 @@ export function suggestColumns(header: readonly string[], items: readonly DataIt
     return { item: similar, mappedBy: 'similar' };
   });
 }
+
+/**
+ * The data item a field of a pushed or pulled record feeds, as an upload header would: its name
+ * (in any case) or its Chinese title, spaces around either ignored; null when none.
+ */
+export function itemOfField(field: string, items: readonly DataItem[]): DataItem | null {
+  const f = field.trim();
+  const lower = f.toLowerCase();
+  return items.find((i) => i.name === f) ?? items.find((i) => i.name.toLowerCase() === lower || i.title.trim() === f) ?? null;
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) between a and b, or `limit + 1` once past it. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] ?? 0) + 1);
+      cur.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > limit) return limit + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length] ?? limit + 1;
+}
+
+/**
+ * The data item an unknown field was probably meant for: the same name or title once case, spaces
+ * and bracketed units are set aside, or a name one or two typing slips away ("nmae" → name); null
+ * when nothing is close.
+ */
+export function suggestItem(field: string, items: readonly DataItem[]): DataItem | null {
+  const f = normalise(field);
+  if (f === '') return null;
+  const same = items.find((i) => normalise(i.name) === f || normalise(i.title) === f);
+  if (same) return same;
+  if (f.length < 3) return null;
+  const limit = f.length <= 4 ? 1 : 2;
+  let best: { item: DataItem; d: number } | null = null;
+  for (const item of items) {
+    const d = Math.min(editDistance(f, normalise(item.name), limit), editDistance(f, normalise(item.title), limit));
+    if (d <= limit && (!best || d < best.d)) best = { item, d };
+  }
+  return best?.item ?? null;
+}

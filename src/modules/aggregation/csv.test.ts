@@ -68,7 +68,7 @@ describe('CSV reader', () => {
     for (let i = 0; i < 500; i++) lines.push(Array.from({ length: 1 + rand(5) }, cell).join(','));
     for (const eol of ['\n', '\r\n']) {
       const text = `${lines.join(eol)}${eol}`;
-      const expected = parse<string[]>(text, { relax_column_count: true, skip_empty_lines: true });
+      const expected: string[][] = parse(text, { relax_column_count: true, skip_empty_lines: true });
       for (const size of [1, 7, 64, 1 << 16]) {
         const rows = await read(text, size);
         expect(rows.every((r) => r.values !== null)).toBe(true);

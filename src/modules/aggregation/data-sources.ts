@@ -21,9 +21,13 @@ export interface SourcesService {
   create(input: SourceInput, actor: Actor): Promise<SourceView>;
   /** Replace the settings; credentials left out are kept. A changed query or watermark column starts the watermark over. */
   update(id: number, input: SourceInput, actor: Actor): Promise<SourceView>;
-  remove(id: number): Promise<void>;
-  /** Run now; 409 source_busy while another run holds the lease. A failed pull answers the source with its error. */
-  run(id: number): Promise<{ source: SourceView; load: Load | null }>;
+  /** Remove a source (its loads stay); a caller scoped to departments removes their departments' sources only. */
+  remove(id: number, actor: Actor): Promise<void>;
+  /**
+   * Run now, as the caller (a caller scoped to departments runs their departments' sources only);
+   * 409 source_busy while another run holds the lease. A failed pull answers the source with its error.
+   */
+  run(id: number, actor: Actor): Promise<{ source: SourceView; load: Load | null }>;
   /** Schedule the enabled sources and keep the schedules in step with the table. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -110,6 +114,13 @@ export function createSourcesService(deps: { db: Database; logger: Logger; clock
     if (actor.departments && !inDepartments(actor.departments, department)) {
       throw aggregationError('department_out_of_scope', `the source department of ${resourceCode} is ${department}; your grant does not cover it (一数一源)`, { field });
     }
+  }
+
+  /** The source `id`, refused to a caller whose departments do not include its resource's source department. */
+  async function ownSource(id: number, actor: Actor): Promise<SourceRow> {
+    const prior = await row(id);
+    if (actor.departments) ownDepartment(actor, prior.resourceCode, (await deps.catalog.get(prior.resourceCode)).department, '/params/id');
+    return prior;
   }
 
   /** Settings and secret from the input, each rule naming its field. */
@@ -225,8 +236,7 @@ export function createSourcesService(deps: { db: Database; logger: Logger; clock
     },
 
     async update(id, input, actor) {
-      const prior = await row(id);
-      if (actor.departments) ownDepartment(actor, prior.resourceCode, (await deps.catalog.get(prior.resourceCode)).department, '/params/id');
+      const prior = await ownSource(id, actor);
       const { settings, secret } = await check(input, prior.kind === input.kind ? openSecret(prior) : null, actor);
       const reset = JSON.stringify([prior.settings.query, prior.settings.watermarkColumn]) !== JSON.stringify([settings.query, settings.watermarkColumn]) || prior.resourceCode !== input.resourceCode;
       await deps.db.transaction(async (tx) => {
@@ -237,13 +247,14 @@ export function createSourcesService(deps: { db: Database; logger: Logger; clock
       return view(await row(id));
     },
 
-    async remove(id) {
+    async remove(id, actor) {
+      await ownSource(id, actor);
       if (!(await store.remove(id))) throw aggregationError('source_not_found', `no data source ${id}`, { field: '/params/id' });
       resync();
     },
 
-    async run(id) {
-      await row(id);
+    async run(id, actor) {
+      await ownSource(id, actor);
       const result = await track(execute(id));
       if (!result) throw aggregationError('source_busy', `a run of data source ${id} is under way`, { field: '/params/id' });
       return result;

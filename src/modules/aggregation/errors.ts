@@ -27,6 +27,8 @@ export const AGGREGATION_ERRORS = {
   idempotency_key_reused: 'conflict',
   /** Pushed records could not be loaded at all (no field matches a data item). */
   push_refused: 'invalid',
+  /** A strict push (`?strict=true`) carries a field that is no data item of the resource (details.field points at it). */
+  fields_unknown: 'invalid',
   /** A data source's settings are wrong (details.field names the setting). */
   source_invalid: 'invalid',
   /** A run of this source is under way (on this or another node). */

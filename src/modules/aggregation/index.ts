@@ -56,7 +56,7 @@ export function createAggregationModule(deps: {
 
 export { dataTableName } from './data-table.ts';
 export { LOAD_COMPLETED } from './pipeline.ts';
-export { LOAD_ROLLED_BACK, type AggregationService, type IngestOptions, type PushResult, type UploadOptions } from './service.ts';
+export { LOAD_ROLLED_BACK, type AggregationService, type IngestOptions, type PushOptions, type PushResult, type UploadOptions } from './service.ts';
 export type { SourcesService } from './data-sources.ts';
 export { AGGREGATION_ERRORS, type AggregationErrorCode } from './errors.ts';
 export type { ColumnMapping, Load, LoadColumn, Preview, Reject, SourceInput, SourceView } from './schemas.ts';

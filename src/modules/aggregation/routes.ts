@@ -5,7 +5,7 @@ import type { HttpApp } from '../../platform/index.ts';
 import { scopedActorOf } from '../catalog/index.ts';
 import type { SourcesService } from './data-sources.ts';
 import {
-  LoadListSchema, LoadSchema, PageQuery, PreviewQuery, PreviewSchema, PushBodySchema, PushResultSchema, RejectListSchema, RowsSchema, SourceInputSchema, SourceListSchema, SourceRunSchema, SourceSchema,
+  LoadListSchema, LoadSchema, PageQuery, PreviewQuery, PreviewSchema, PushBodySchema, PushQuery, PushResultSchema, RejectListSchema, RowsSchema, SourceInputSchema, SourceListSchema, SourceRunSchema, SourceSchema,
   UploadQuery,
 } from './schemas.ts';
 import type { AggregationService } from './service.ts';
@@ -63,9 +63,16 @@ export function aggregationRoutes(service: AggregationService, sources: SourcesS
       '/resources/:code/records',
       {
         config: { permission: 'aggregation.push.write', idempotent: true },
-        schema: { tags, summary: '实时推送 push JSON records into a resource: good ones land now, refused ones come back with index and reason', params: CodeParams, body: PushBodySchema, response: { 200: PushResultSchema } },
+        schema: {
+          tags,
+          summary: '实时推送 push JSON records into a resource: good ones land now, refused ones come back with index and reason, fields that are no data item in unknownFields',
+          params: CodeParams,
+          querystring: PushQuery,
+          body: PushBodySchema,
+          response: { 200: PushResultSchema },
+        },
       },
-      async (request) => service.push(request.params.code, request.body.records, await scopedActorOf(request)),
+      async (request) => service.push(request.params.code, request.body.records, await scopedActorOf(request), request.query),
     );
     app.get(
       '/sources',
@@ -91,14 +98,14 @@ export function aggregationRoutes(service: AggregationService, sources: SourcesS
       '/sources/:id',
       { config: { permission: 'aggregation.source.write' }, schema: { tags, summary: 'Remove a data source (its loads stay)', params: IdParams, response: { 204: Type.Null() } } },
       async (request, reply) => {
-        await sources.remove(request.params.id);
+        await sources.remove(request.params.id, await scopedActorOf(request));
         return reply.status(204).send(null);
       },
     );
     app.post(
       '/sources/:id/run',
       { config: { permission: 'aggregation.source.write' }, schema: { tags, summary: 'Run a data source now (409 while a run is under way)', params: IdParams, response: { 200: SourceRunSchema } } },
-      (request) => sources.run(request.params.id),
+      async (request) => sources.run(request.params.id, await scopedActorOf(request)),
     );
     app.get(
       '/loads',

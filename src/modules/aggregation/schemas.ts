@@ -180,8 +180,20 @@ export const PushBodySchema = Type.Object(
   { records: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 10_000, description: 'records as JSON objects keyed by data-item name or title' }) },
   { additionalProperties: false },
 );
+export const PushQuery = Type.Object(
+  { strict: Type.Boolean({ default: false, description: 'refuse the whole push (400 naming /body/records/<i>/<field>) when a record carries a field that is no data item; by default such fields are answered in unknownFields and not loaded' }) },
+  { additionalProperties: false },
+);
 export const PushResultSchema = Type.Object({
   load: LoadSchema,
   accepted: Type.Integer({ description: 'records inserted or updated' }),
   rejected: Type.Array(Type.Object({ index: Type.Integer({ description: 'position in `records`, from 0' }), field: Type.Union([Type.String(), Type.Null()]), reason: Type.String() })),
+  unknownFields: Type.Array(
+    Type.Object({
+      field: Type.String({ description: 'a field of the records that is no data item (by name or title) of the resource' }),
+      records: Type.Integer({ description: 'how many records carry it' }),
+      suggestion: Type.Union([Type.String(), Type.Null()], { description: 'the data item it was probably meant for (a typo, another spelling), if any' }),
+    }),
+    { description: 'fields not loaded; the load lists them as unmapped too' },
+  ),
 });

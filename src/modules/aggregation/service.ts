@@ -2,6 +2,7 @@
 // reversible; bad rows quarantined and downloadable.
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { inDepartments, isAppError, type Clock, type Logger } from '../../kernel/index.ts';
@@ -10,7 +11,7 @@ import type { Actor, CatalogService, DataItem } from '../catalog/index.ts';
 import { backingRows, dataTableName, previewRows, rollbackRows } from './data-table.ts';
 import { aggregationError } from './errors.ts';
 import { failLoad, runLoad } from './pipeline.ts';
-import { parseMapping, suggestColumns } from './column-mapping.ts';
+import { itemOfField, parseMapping, suggestColumns, suggestItem } from './column-mapping.ts';
 import type { ColumnMapping, Load, Preview, Reject } from './schemas.ts';
 import { detectEncoding, readRecords, type UploadFormat } from './sources.ts';
 import { ColumnInference } from './values.ts';
@@ -28,11 +29,53 @@ export interface UploadOptions {
   map?: readonly string[] | undefined;
 }
 
-/** What a push answers: the load it made and each refused record with its index and reason. */
+/** What a push answers: the load it made, each refused record with its index and reason, and the fields it did not load. */
 export interface PushResult {
   load: Load;
   accepted: number;
   rejected: Array<{ index: number; field: string | null; reason: string }>;
+  /** Fields of the records that are no data item of the resource: not loaded (also the load's `unmapped`). */
+  unknownFields: Array<{ field: string; records: number; suggestion: string | null }>;
+}
+
+/** 实时推送 options: `strict` refuses the whole push when a record carries a field that is no data item. */
+export interface PushOptions {
+  strict?: boolean | undefined;
+}
+
+interface UnknownField {
+  field: string;
+  /** How many records carry it, and the index of the first. */
+  records: number;
+  first: number;
+  suggestion: string | null;
+}
+
+/**
+ * The fields of pushed records that feed no data item, in the order first met, with the item each
+ * was probably meant for; and the items some field feeds.
+ */
+function fieldsOf(records: readonly unknown[], items: readonly DataItem[]): { unknown: UnknownField[]; fed: Set<string> } {
+  const found = new Map<string, UnknownField>();
+  const known = new Set<string>();
+  const fed = new Set<string>();
+  records.forEach((r, index) => {
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) return;
+    for (const field of Object.keys(r)) {
+      if (known.has(field)) continue;
+      const seen = found.get(field);
+      if (seen) {
+        seen.records++;
+        continue;
+      }
+      const item = itemOfField(field, items);
+      if (item) {
+        known.add(field);
+        fed.add(item.name);
+      } else found.set(field, { field, records: 1, first: index, suggestion: suggestItem(field, items)?.name ?? null });
+    }
+  });
+  return { unknown: [...found.values()], fed };
 }
 
 /** Where loaded records come from besides uploads: a source run or a push. */
@@ -56,8 +99,12 @@ export interface AggregationService {
    * replay, checked and upserted like an upload; resolves when the load has finished.
    */
   ingest(resourceCode: string, batches: AsyncIterable<unknown[]>, opts: IngestOptions): Promise<Load>;
-  /** 实时推送 real-time push: the records land now; refused ones come back with their index and reason. */
-  push(resourceCode: string, records: readonly unknown[], actor: Actor): Promise<PushResult>;
+  /**
+   * 实时推送 real-time push: the records land now; refused ones come back with their index and
+   * reason, fields that are no data item with the item each was probably meant for. With `strict`
+   * such a field refuses the push (400 naming `/body/records/<i>/<field>`) and nothing loads.
+   */
+  push(resourceCode: string, records: readonly unknown[], actor: Actor, opts?: PushOptions): Promise<PushResult>;
   getLoad(id: number): Promise<Load>;
   listLoads(resourceCode: string | undefined, limit: number): Promise<{ items: Load[] }>;
   rejects(id: number, limit: number, offset: number): Promise<{ total: number; items: Reject[] }>;
@@ -138,38 +185,86 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
   }
 
   /**
-   * Write record batches as NDJSON, one record a line (line n = record n - 1), keeping only the
-   * data items the first batch names (by column name or title), so a column no record carries is
-   * not overwritten with empties. Returns the number of records written.
+   * Write record batches as NDJSON, one record a line (line n = record n - 1). A field that feeds a
+   * data item (by name in any case, or title) is written under the item's name; only items some
+   * record names get a column, so a column no record carries is not overwritten with empties.
+   * Every other field is written as it came: the load reports it as not loaded (unmapped), like an
+   * upload's unmatched column, and a replay reports it again. The columns are those of every
+   * record: when a later batch brings a new field, the file is rewritten with it (a pull's pages
+   * usually share their fields, so this is rare). Returns the number of records written.
    */
   async function writeRecords(file: string, items: readonly DataItem[], batches: AsyncIterable<unknown[]>): Promise<number> {
+    const order = new Map(items.map((item, i) => [item.name, i]));
+    /** Field → the item it feeds, or null for a field that is no data item. */
+    const fields = new Map<string, DataItem | null>();
+    const itemKeys = new Map<string, string[]>();
+    const extras: string[] = [];
+    let columns: string[] = [];
+    let written: string[] | null = null;
+    const isRecord = (r: unknown): r is Record<string, unknown> => typeof r === 'object' && r !== null && !Array.isArray(r);
     const out = fs.createWriteStream(file);
-    let columns: Array<{ item: DataItem; keys: string[] }> | null = null;
     let n = 0;
     try {
       for await (const batch of batches) {
-        if (columns === null) {
-          const seen = new Set<string>();
-          for (const r of batch) if (typeof r === 'object' && r !== null && !Array.isArray(r)) for (const k of Object.keys(r)) seen.add(k);
-          columns = items.filter((i) => seen.has(i.name) || seen.has(i.title)).map((i) => ({ item: i, keys: [i.name, i.title] }));
+        let grew = false;
+        for (const r of batch) {
+          if (!isRecord(r)) continue;
+          for (const k of Object.keys(r)) {
+            if (fields.has(k)) continue;
+            const item = itemOfField(k, items);
+            fields.set(k, item);
+            grew = true;
+            if (!item) extras.push(k);
+            else itemKeys.set(item.name, [...(itemKeys.get(item.name) ?? []), k]);
+          }
         }
+        if (grew) columns = [...[...itemKeys.keys()].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)), ...extras];
         let chunk = '';
         for (const r of batch) {
-          if (typeof r !== 'object' || r === null || Array.isArray(r)) chunk += `${JSON.stringify(r) ?? 'null'}\n`;
+          if (!isRecord(r)) chunk += `${JSON.stringify(r) ?? 'null'}\n`;
           else {
-            const o = r as Record<string, unknown>;
             const row: Record<string, unknown> = {};
-            for (const c of columns) row[c.item.name] = o[c.item.name] ?? o[c.item.title] ?? null;
+            for (const c of columns) {
+              const keys = itemKeys.get(c);
+              let v: unknown;
+              if (keys) for (const k of keys) v ??= r[k];
+              else v = r[c];
+              row[c] = v ?? null;
+            }
+            written ??= columns;
             chunk += `${JSON.stringify(row)}\n`;
           }
           n++;
         }
-        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+        if (chunk !== '' && !out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
       }
     } finally {
       await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     }
+    // The first record's fields are the load's columns: give the records written before a field
+    // first appeared that field too (empty), so it is loaded, or reported, like the others.
+    if (written !== null && written.length !== columns.length) await widenRecords(file, columns);
     return n;
+  }
+
+  /** Rewrite an NDJSON file of records with `columns` on every record (missing ones empty). */
+  async function widenRecords(file: string, columns: readonly string[]): Promise<void> {
+    const wide = `${file}.wide`;
+    const out = fs.createWriteStream(wide);
+    try {
+      for await (const line of readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity })) {
+        const parsed: unknown = JSON.parse(line);
+        let text = line;
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+          const r = parsed as Record<string, unknown>;
+          text = JSON.stringify(Object.fromEntries(columns.map((c) => [c, r[c] ?? null])));
+        }
+        if (!out.write(`${text}\n`)) await new Promise<void>((resolve) => out.once('drain', resolve));
+      }
+    } finally {
+      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    }
+    await fs.promises.rename(wide, file);
   }
 
   async function ingest(resourceCode: string, batches: AsyncIterable<unknown[]>, opts: IngestOptions): Promise<Load> {
@@ -378,7 +473,15 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
 
     ingest,
 
-    async push(resourceCode, records, actor) {
+    async push(resourceCode, records, actor, opts = {}) {
+      const resource = await loadable(resourceCode, '/params/code', actor);
+      const { unknown, fed } = fieldsOf(records, resource.dataItems);
+      const pointer = (u: UnknownField) => `/body/records/${u.first}/${u.field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const hint = (u: UnknownField) => `${u.field}${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`;
+      const first = unknown[0];
+      if (opts.strict && first) {
+        throw aggregationError('fields_unknown', `records carry fields that are no data item of ${resourceCode}: ${unknown.map(hint).join(', ')}; nothing was loaded`, { field: pointer(first), fields: unknown.map((u) => u.field) });
+      }
       const load = await ingest(
         resourceCode,
         (async function* () {
@@ -386,9 +489,14 @@ export function createAggregationService(deps: { db: Database; logger: Logger; c
         })(),
         { fileName: `push-${deps.clock.now().toISOString().replace(/[:.]/g, '')}.json`, actor },
       );
-      if (load.status === 'failed') throw aggregationError('push_refused', load.error ?? 'the records could not be loaded', { field: '/body/records' });
+      if (load.status === 'failed') {
+        // A key or required item no field feeds, and a field that looks like it: name the misspelt field.
+        const needed = new Set(resource.dataItems.filter((i) => (i.key || i.required) && !fed.has(i.name)).map((i) => i.name));
+        const typo = unknown.find((u) => u.suggestion !== null && needed.has(u.suggestion));
+        throw aggregationError('push_refused', `${load.error ?? 'the records could not be loaded'}${typo ? `; the records carry ${hint(typo)}` : ''}`, { field: typo ? pointer(typo) : '/body/records' });
+      }
       const rejected = (await store.rejects(load.id, records.length + 1, -1)).map((r) => ({ index: r.line - 1, field: r.field, reason: r.reason }));
-      return { load, accepted: load.rowsInserted + load.rowsUpdated, rejected };
+      return { load, accepted: load.rowsInserted + load.rowsUpdated, rejected, unknownFields: unknown.map(({ first: _first, ...u }) => u) };
     },
 
     getLoad,

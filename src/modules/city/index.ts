@@ -28,7 +28,7 @@ export function createCityModule(deps: { db: Database; logger: Logger; clock: Cl
   return { name: 'city', service, routes: cityRoutes(service), migrations: cityMigrations };
 }
 
-export { buildDemoCity, MAX_PEOPLE, type DemoBuildOptions, type DemoBuildPhase, type DemoBuildProgress, type DemoBuildResult } from './generator/build.ts';
+export { buildDemoCity, CITY_BUILT, MAX_PEOPLE, type CityBuiltEvent, type DemoBuildOptions, type DemoBuildPhase, type DemoBuildProgress, type DemoBuildResult } from './generator/build.ts';
 export { REFERENCE_DATE, HOUSEHOLDS_PER_GRID } from './generator/population.ts';
 export { CENSUS_2020, PEOPLE_PER_ENTERPRISE } from './generator/plan.ts';
 export { INDUSTRY_SECTIONS } from './generator/enterprises.ts';

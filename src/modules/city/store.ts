@@ -21,6 +21,9 @@ export const CREDIT_COLUMNS = [
 export const INDICATOR_COLUMNS = ['indicator', 'name', 'period', 'division_code', 'value', 'unit'] as const;
 export const STATS_COLUMNS = ['code', 'population', 'households', 'enterprises', 'grids', 'towns', 'villages'] as const;
 
+/** The views over city_licences, one per licence type (migrations/002_base_libraries.sql): refreshed by every build. */
+export const CITY_VIEWS = ['city_licence_business', 'city_licence_food', 'city_licence_marriage', 'city_licence_real_estate', 'city_licence_driving'] as const;
+
 /** The data tables a build fills, in an order that truncates and loads cleanly. */
 export const CITY_TABLES = ['city_licences', 'city_credit_records', 'city_pois', 'city_economy_indicators', 'city_enterprises', 'city_residents', 'city_households', 'city_grids', 'city_divisions', 'city_district_stats'] as const;
 
@@ -187,8 +190,8 @@ export function createCityStore(db: Database) {
       return id;
     },
 
-    async finishBuild(id: number, finishedAt: Date, counts: TableRowCounts): Promise<void> {
-      await db.query(`UPDATE city_builds SET status = 'done', finished_at = $2, row_counts = $3 WHERE id = $1`, [id, finishedAt, JSON.stringify(counts)]);
+    async finishBuild(id: number, finishedAt: Date, counts: TableRowCounts, q: Queryable = db): Promise<void> {
+      await q.query(`UPDATE city_builds SET status = 'done', finished_at = $2, row_counts = $3 WHERE id = $1`, [id, finishedAt, JSON.stringify(counts)]);
     },
 
     async failBuild(id: number, finishedAt: Date, error: string): Promise<void> {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { BusSubscription, MigrationSource, ModuleContext, PlatformModule } from '../../platform/index.ts';
 import { LOAD_COMPLETED, LOAD_ROLLED_BACK, type AggregationService } from '../aggregation/index.ts';
 import type { CatalogService } from '../catalog/index.ts';
+import { CITY_BUILT } from '../city/index.ts';
 import { qualityRoutes } from './routes.ts';
 import { createQualityService, type QualityService } from './service.ts';
 
@@ -29,7 +30,10 @@ export interface QualityModuleDeps {
   schedule?: boolean;
 }
 
-/** Wire the quality module; `start` seeds the base libraries' default rules and subscribes to loads. */
+/**
+ * Wire the quality module; `start` seeds the base libraries' default rules and subscribes to loads
+ * and to builds of the demo city (the base libraries' tables).
+ */
 export function createQualityModule(ctx: Pick<ModuleContext, 'db' | 'logger' | 'clock' | 'bus'> & Partial<Pick<ModuleContext, 'relay'>>, deps: QualityModuleDeps): QualityModule {
   const service = createQualityService({ db: ctx.db, logger: ctx.logger.child({ module: 'quality' }), clock: ctx.clock, relay: ctx.relay, ...deps });
   const subscriptions: BusSubscription[] = [];
@@ -42,6 +46,7 @@ export function createQualityModule(ctx: Pick<ModuleContext, 'db' | 'logger' | '
       await service.start();
       subscriptions.push(await ctx.bus.subscribe(LOAD_COMPLETED, 'quality-load-completed', (e) => service.onDataChanged(e)));
       subscriptions.push(await ctx.bus.subscribe(LOAD_ROLLED_BACK, 'quality-load-rolled-back', (e) => service.onDataChanged(e)));
+      subscriptions.push(await ctx.bus.subscribe(CITY_BUILT, 'quality-city-built', (e) => service.onBaseLibrariesBuilt(e)));
     },
     async stop() {
       for (const s of subscriptions.splice(0)) await s.stop();

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../platform/index.ts';
 import { actorOf } from '../catalog/index.ts';
-import { DEPARTMENTS, scopeOf, type Principal } from '../identity/index.ts';
 import {
   AckInputSchema, NoteInputSchema, RuleInputSchema, RuleListSchema, RuleQuerySchema, RuleResourceListSchema, RuleSchema, RuleUpdateSchema, RunListSchema, RunQuerySchema, RunRequestSchema, RunSchema,
   ScoreBoardSchema, TicketListSchema, TicketQuerySchema, TicketSchema, TrendQuerySchema, TrendSchema,
@@ -14,17 +13,15 @@ const tags = ['quality'];
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 /**
- * The caller and the source departments whose tickets they handle: every department when the
- * permission is held without a unit scope (大数据局, data administrators, API keys), else the
- * departments of the units it is scoped to.
+ * The caller and the source departments whose tickets and rules they handle under the route's
+ * permission, from the access hook's department scope (数源部门, 一数一源): every department when
+ * the permission is held without a unit scope (大数据局, data administrators, API keys), else the
+ * org units it is scoped to and the departments below them (codes and names).
  */
-export function viewerOf(request: FastifyRequest, permission: string): Viewer {
+export async function viewerOf(request: FastifyRequest): Promise<Viewer> {
   const { id } = actorOf(request);
-  const principal = (request as unknown as { principal?: Principal }).principal;
-  if (!principal) return { id, departments: 'all' };
-  const scope = scopeOf(principal, permission);
-  if (scope === 'all') return { id, departments: 'all' };
-  return { id, departments: scope.flatMap((code) => DEPARTMENTS.filter((d) => d.code === code).map((d) => d.name)) };
+  const scope = await request.departmentScope?.();
+  return { id, departments: !scope || scope.all ? 'all' : scope.departments };
 }
 
 export function qualityRoutes(service: QualityService) {
@@ -42,7 +39,7 @@ export function qualityRoutes(service: QualityService) {
     app.post(
       '/rules',
       { config: { permission: 'quality.rule.write', idempotent: true }, schema: { tags, summary: "Attach a rule to a resource's data item", body: RuleInputSchema, response: { 201: RuleSchema } } },
-      async (request, reply) => reply.status(201).send(await service.createRule(request.body, viewerOf(request, 'quality.rule.write'))),
+      async (request, reply) => reply.status(201).send(await service.createRule(request.body, await viewerOf(request))),
     );
     app.get(
       '/rules/:id',
@@ -52,12 +49,12 @@ export function qualityRoutes(service: QualityService) {
     app.put(
       '/rules/:id',
       { config: { permission: 'quality.rule.write' }, schema: { tags, summary: 'Edit, disable (enabled: false) or enable a rule', params: IdParams, body: RuleUpdateSchema, response: { 200: RuleSchema } } },
-      (request) => service.updateRule(request.params.id, request.body, viewerOf(request, 'quality.rule.write')),
+      async (request) => service.updateRule(request.params.id, request.body, await viewerOf(request)),
     );
     app.post(
       '/runs',
       { config: { permission: 'quality.run.execute' }, schema: { tags, summary: "Run a resource's rules now; answers 202 with the queued run (poll it)", body: RunRequestSchema, response: { 202: RunSchema } } },
-      async (request, reply) => reply.status(202).send(await service.requestRun(request.body.resourceCode, { ruleIds: request.body.ruleIds }, viewerOf(request, 'quality.run.execute'))),
+      async (request, reply) => reply.status(202).send(await service.requestRun(request.body.resourceCode, { ruleIds: request.body.ruleIds }, await viewerOf(request))),
     );
     app.get(
       '/runs',
@@ -82,22 +79,22 @@ export function qualityRoutes(service: QualityService) {
     app.get(
       '/tickets',
       { config: { permission: 'quality.ticket.read' }, schema: { tags, summary: "Problem tickets (问题工单); department staff see their department's", querystring: TicketQuerySchema, response: { 200: TicketListSchema } } },
-      (request) => service.listTickets(request.query, viewerOf(request, 'quality.ticket.read')),
+      async (request) => service.listTickets(request.query, await viewerOf(request)),
     );
     app.get(
       '/tickets/:id',
       { config: { permission: 'quality.ticket.read' }, schema: { tags, summary: 'A ticket with its timeline', params: IdParams, response: { 200: TicketSchema } } },
-      (request) => service.getTicket(request.params.id, viewerOf(request, 'quality.ticket.read')),
+      async (request) => service.getTicket(request.params.id, await viewerOf(request)),
     );
     app.post(
       '/tickets/:id/acknowledge',
       { config: { permission: 'quality.ticket.handle' }, schema: { tags, summary: 'The source department acknowledges the ticket (签收)', params: IdParams, body: AckInputSchema, response: { 200: TicketSchema } } },
-      (request) => service.acknowledge(request.params.id, request.body.body, viewerOf(request, 'quality.ticket.handle')),
+      async (request) => service.acknowledge(request.params.id, request.body.body, await viewerOf(request)),
     );
     app.post(
       '/tickets/:id/comments',
       { config: { permission: 'quality.ticket.handle' }, schema: { tags, summary: 'Comment on a ticket', params: IdParams, body: NoteInputSchema, response: { 200: TicketSchema } } },
-      (request) => service.comment(request.params.id, request.body.body, viewerOf(request, 'quality.ticket.handle')),
+      async (request) => service.comment(request.params.id, request.body.body, await viewerOf(request)),
     );
   };
 }

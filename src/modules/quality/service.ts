@@ -43,6 +43,11 @@ export interface QualityService {
   comment(id: number, body: string, viewer: Viewer): Promise<Ticket>;
   /** The aggregation module's LOAD_COMPLETED / LOAD_ROLLED_BACK: run the resource's rules once per load. */
   onDataChanged(event: BusEvent): Promise<void>;
+  /**
+   * The city module's CITY_BUILT: the demo city filled the tables behind the base libraries; run
+   * the rules of every resource whose `backingTable` the build filled, once per build.
+   */
+  onBaseLibrariesBuilt(event: BusEvent): Promise<void>;
   /** Seed the base libraries' default rules (first start), pick up runs a stopped process left, schedule. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -129,6 +134,13 @@ export function createQualityService(deps: QualityDeps): QualityService {
     return viewer.departments.some((d) => sameDepartment(department, d));
   }
 
+  /** 一数一源: a caller scoped to departments writes and runs the rules of their departments' resources only. */
+  function ownDepartment(viewer: Viewer, resource: Resource, field: string): void {
+    if (!visible(viewer, resource.department)) {
+      throw qualityError('department_out_of_scope', `the source department of ${resource.code} is ${resource.department}; your grant does not cover it`, { field });
+    }
+  }
+
   async function getRule(id: number): Promise<Rule> {
     const r = await store.rule(db, id);
     if (!r) throw qualityError('rule_not_found', `no quality rule ${id}`, { field: '/params/id' });
@@ -167,7 +179,7 @@ export function createQualityService(deps: QualityDeps): QualityService {
       });
   }
 
-  async function queue(resource: Resource, trigger: 'load' | 'schedule' | 'manual', ref: string | null, ruleIds: number[] | null, by: string): Promise<number | null> {
+  async function queue(resource: Resource, trigger: 'load' | 'build' | 'schedule' | 'manual', ref: string | null, ruleIds: number[] | null, by: string): Promise<number | null> {
     const id = await store.queueRun({ resourceCode: resource.code, department: resource.department, trigger, ref, ruleIds, by, at: now() });
     if (id !== null) kick();
     return id;
@@ -304,6 +316,7 @@ export function createQualityService(deps: QualityDeps): QualityService {
   return {
     async createRule(input, actor) {
       const resource = await getResource(input.resourceCode);
+      ownDepartment(actor, resource, '/body/resourceCode');
       const checked = await checkRule(db, deps.catalog, resource, input);
       const id = await db.transaction(async (tx) => {
         const ruleId = await store.insertRule(tx, { resourceCode: resource.code, name: input.name, ...checked, enabled: input.enabled ?? true, builtin: false }, now(), actor.id);
@@ -317,6 +330,7 @@ export function createQualityService(deps: QualityDeps): QualityService {
     async updateRule(id, input, actor) {
       const before = await getRule(id);
       const resource = await deps.catalog.get(before.resourceCode);
+      ownDepartment(actor, resource, '/params/id');
       const checked = await checkRule(db, deps.catalog, resource, { ...input, schedule: input.schedule ?? before.schedule });
       const enabled = input.enabled ?? before.enabled;
       await db.transaction(async (tx) => {
@@ -349,6 +363,7 @@ export function createQualityService(deps: QualityDeps): QualityService {
 
     async requestRun(resourceCode, opts, actor) {
       const resource = await getResource(resourceCode);
+      ownDepartment(actor, resource, '/body/resourceCode');
       const enabled = await store.rules(resourceCode, true);
       if (opts.ruleIds) {
         opts.ruleIds.forEach((rid, i) => {
@@ -422,6 +437,16 @@ export function createQualityService(deps: QualityDeps): QualityService {
       const resource = await deps.catalog.get(data.resourceCode);
       const ref = event.subject.endsWith('rolled_back') ? `rollback:${String(data.loadId)}` : String(data.loadId);
       await queue(resource, 'load', ref, null, 'system');
+    },
+
+    async onBaseLibrariesBuilt(event) {
+      const data = event.data as { buildId?: unknown; tables?: unknown };
+      if ((typeof data.buildId !== 'number' && typeof data.buildId !== 'string') || !Array.isArray(data.tables)) return;
+      const tables = new Set(data.tables.filter((t): t is string => typeof t === 'string'));
+      for (const { resourceCode } of await store.resourcesWithRules()) {
+        const resource = await deps.catalog.get(resourceCode).catch(() => null);
+        if (resource?.backingTable && tables.has(resource.backingTable)) await queue(resource, 'build', `city-build:${String(data.buildId)}`, null, 'system');
+      }
     },
 
     async start() {

@@ -1,11 +1,11 @@
 import { ResourcePicker } from '../modules/catalog/components/ResourcePicker.tsx';
 import { InboxOutlined } from '@ant-design/icons';
-import { Card, Col, Row, Space, Table, Tag, Typography, Upload } from 'antd';
+import { Card, Col, Row, Space, Table, Tag, Tooltip, Typography, Upload } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorResult } from '../app/ErrorResult.tsx';
 import { previewFile, uploadFile, type Load, type Preview } from '../modules/aggregation/api/aggregation-api.ts';
-import { LoadDetail, statusColor } from '../modules/aggregation/components/LoadDetail.tsx';
+import { LoadDetail, loadOrigin, statusColor } from '../modules/aggregation/components/LoadDetail.tsx';
 import { MappingStep } from '../modules/aggregation/components/MappingStep.tsx';
 import { SourcesCard } from '../modules/aggregation/components/SourcesCard.tsx';
 import { useLoads, useRows } from '../modules/aggregation/hooks/use-loads.ts';
@@ -89,7 +89,20 @@ function ResourceLoads({ code }: { code: string }) {
               columns={[
                 { title: '#', dataIndex: 'id', width: 50 },
                 { title: t('aggregation.file'), dataIndex: 'fileName', ellipsis: true },
-                { title: t('aggregation.status'), dataIndex: 'status', render: (s: Load['status']) => <Tag color={statusColor[s]}>{t(`aggregation.statusValue.${s}`)}</Tag> },
+                {
+                  title: t('aggregation.status'),
+                  dataIndex: 'status',
+                  render: (s: Load['status'], l: Load) => (
+                    <Space size={4} wrap>
+                      <Tag color={statusColor[s]}>{t(`aggregation.statusValue.${s}`)}</Tag>
+                      {l.unmapped.length > 0 && (
+                        <Tooltip title={t(`aggregation.notLoaded.${loadOrigin(l)}`, { columns: l.unmapped.join('、') })}>
+                          <Tag color="warning" data-testid="load-unmapped-tag">{t('aggregation.unmappedTag', { count: l.unmapped.length })}</Tag>
+                        </Tooltip>
+                      )}
+                    </Space>
+                  ),
+                },
                 { title: t('aggregation.rowsRejected'), dataIndex: 'rowsRejected' },
                 { title: t('aggregation.submittedBy'), dataIndex: 'submittedBy', ellipsis: true },
               ]}

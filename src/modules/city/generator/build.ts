@@ -2,9 +2,12 @@
 // their e-licences and credit records village by village (streamed to one COPY per table), grids,
 // points of interest, economy indicators, keys and indexes, and counts.
 import { type Clock, systemClock } from '../../../kernel/index.ts';
+import { enqueueEvent } from '../../../platform/bus/index.ts';
 import type { Database } from '../../../platform/db/index.ts';
 import {
   type BuildRow,
+  CITY_TABLES,
+  CITY_VIEWS,
   createCityStore,
   type CityStore,
   CREDIT_COLUMNS,
@@ -62,6 +65,22 @@ export interface DemoBuildResult {
   /** Rows written, all tables together. */
   rows: number;
   tables: TableRowCounts;
+}
+
+/**
+ * Written to the outbox in the transaction that marks a build finished, so modules that check or
+ * copy the base libraries (quality rules) react once per build, even when the build ran from the
+ * CLI with no platform up (the next start's relay publishes it). A reused build sends nothing.
+ */
+export const CITY_BUILT = 'city.build.completed';
+
+/** The data of {@link CITY_BUILT}: the build, and the tables and views it filled (base libraries' `backingTable`). */
+export interface CityBuiltEvent {
+  buildId: number;
+  seed: number;
+  people: number;
+  finishedAt: string;
+  tables: string[];
 }
 
 export const MAX_PEOPLE = 20_000_000;
@@ -148,7 +167,12 @@ export async function buildDemoCity(db: Database, options: DemoBuildOptions, onP
     const id = await store.startBuild({ seed: options.seed, people: options.people, referenceDate: REFERENCE_DATE, startedAt: clock.now() });
     try {
       const counts = await fillCity(db, store, options, reporter(onProgress));
-      await store.finishBuild(id, clock.now(), counts);
+      const finishedAt = clock.now();
+      await db.transaction(async (tx) => {
+        await store.finishBuild(id, finishedAt, counts, tx);
+        const event: CityBuiltEvent = { buildId: id, seed: options.seed, people: options.people, finishedAt: finishedAt.toISOString(), tables: [...CITY_TABLES, ...CITY_VIEWS] };
+        await enqueueEvent(tx, CITY_BUILT, event);
+      });
     } catch (e) {
       await store.failBuild(id, clock.now(), e instanceof Error ? e.message : String(e)).catch(() => undefined);
       throw e;

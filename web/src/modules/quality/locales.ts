@@ -61,7 +61,7 @@ export const qualityZhCN = {
   notes: '处理记录',
   filter: { active: '未结', open: '待签收', acknowledged: '整改中', closed: '已关闭', all: '全部' },
   stateValue: { open: '待签收', acknowledged: '整改中', closed: '已关闭' },
-  triggerValue: { load: '装载后', schedule: '定时', manual: '手动' },
+  triggerValue: { load: '装载后', build: '基础库构建后', schedule: '定时', manual: '手动' },
   statusValue: { queued: '排队中', running: '运行中', done: '完成', failed: '失败' },
   noteKind: { opened: '派发', acknowledged: '签收', comment: '说明', closed: '关闭' },
   kindValue: {
@@ -132,7 +132,7 @@ export const qualityEn: typeof qualityZhCN = {
   notes: 'Timeline',
   filter: { active: 'Active', open: 'Open', acknowledged: 'Acknowledged', closed: 'Closed', all: 'All' },
   stateValue: { open: 'Open', acknowledged: 'Acknowledged', closed: 'Closed' },
-  triggerValue: { load: 'After load', schedule: 'Scheduled', manual: 'Manual' },
+  triggerValue: { load: 'After load', build: 'After a city build', schedule: 'Scheduled', manual: 'Manual' },
   statusValue: { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed' },
   noteKind: { opened: 'Opened', acknowledged: 'Acknowledged', comment: 'Comment', closed: 'Closed' },
   kindValue: {

@@ -19,8 +19,10 @@ export interface Load {
   columns: Array<{ header: string; inferredType: string; item: string | null; mappedBy?: 'map' | 'name' | 'title' | 'ignored' | 'unmapped' }>;
   /** The explicit column mapping of the upload: header → item, null = left out. */
   mapping: Record<string, string | null> | null;
-  /** File columns no data item took: not loaded. */
+  /** File columns (or fields of pulled / pushed records) no data item took: not loaded. */
   unmapped: string[];
+  /** The data source whose run made this load; null for uploads and pushes. */
+  sourceId: number | null;
   error: string | null;
   submittedBy: string;
   createdAt: string;

@@ -8,6 +8,12 @@ import { useRejects } from '../hooks/use-loads.ts';
 
 export const statusColor: Record<Load['status'], string> = { receiving: 'processing', loading: 'processing', done: 'success', failed: 'error', rolled_back: 'default' };
 
+/** Where a load's rows came from, for the advice on columns it did not load. */
+export function loadOrigin(load: Load): 'pull' | 'push' | 'upload' {
+  if (load.sourceId !== null) return 'pull';
+  return load.format === 'json' && load.fileName.startsWith('push-') ? 'push' : 'upload';
+}
+
 /** One load: progress, counts, column mapping with inferred types, the quarantined rows, rollback. */
 export function LoadDetail({ load, onChanged, onReplayed }: { load: Load; onChanged: () => void; onReplayed: (load: Load) => void }) {
   const { t } = useTranslation();
@@ -47,7 +53,7 @@ export function LoadDetail({ load, onChanged, onReplayed }: { load: Load; onChan
       </Space>
       {load.error && <Typography.Paragraph type="danger">{load.error}</Typography.Paragraph>}
       {load.unmapped.length > 0 && (
-        <Alert type="warning" showIcon style={{ marginBottom: 16 }} data-testid="load-unmapped" title={t('aggregation.mapping.unmapped', { columns: load.unmapped.join('、') })} />
+        <Alert type="warning" showIcon style={{ marginBottom: 16 }} data-testid="load-unmapped" title={t(`aggregation.notLoaded.${loadOrigin(load)}`, { columns: load.unmapped.join('、') })} />
       )}
       {load.columns.length > 0 && (
         <Table

@@ -94,7 +94,8 @@ export function SourcesCard({ code, onLoaded }: { code: string; onLoaded: (load:
         setRunning(null);
         setNonce((n) => n + 1);
         if (r.load) {
-          void message.success(t('aggregation.sources.ran', { id: r.load.id }));
+          if (r.load.unmapped.length > 0) void message.warning(`${t('aggregation.sources.ran', { id: r.load.id })} · ${t('aggregation.notLoaded.pull', { columns: r.load.unmapped.join('、') })}`);
+          else void message.success(t('aggregation.sources.ran', { id: r.load.id }));
           onLoaded(r.load);
         }
       },

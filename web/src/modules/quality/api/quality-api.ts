@@ -63,7 +63,7 @@ export interface Run {
   id: number;
   resourceCode: string;
   department: string;
-  trigger: 'load' | 'schedule' | 'manual';
+  trigger: 'load' | 'build' | 'schedule' | 'manual';
   status: RunStatus;
   rulesTotal: number;
   rulesDone: number;

@@ -13,9 +13,10 @@ import { createIotModule, iotMigrations, type IotModule } from './modules/iot/in
 import { createEventsModule, eventsMigrations, type EventsModule } from './modules/events/index.ts';
 import { createMapModule, mapMigrations, type MapModule } from './modules/map/index.ts';
 import { createScreenModule, screenMigrations, type ScreenModule } from './modules/screen/index.ts';
+import { createNotificationsModule, notificationsMigrations, type NotificationsModule } from './modules/notifications/index.ts';
 
 /** Every module's migrations, applied after the platform's own, in this order. */
-export const moduleMigrations: readonly MigrationSource[] = [cityMigrations, identityMigrations, iotMigrations, catalogMigrations, aggregationMigrations, qualityMigrations, eventsMigrations, mapMigrations, screenMigrations];
+export const moduleMigrations: readonly MigrationSource[] = [cityMigrations, identityMigrations, iotMigrations, catalogMigrations, aggregationMigrations, qualityMigrations, eventsMigrations, mapMigrations, screenMigrations, notificationsMigrations];
 
 export interface Modules {
   city: CityModule;
@@ -27,6 +28,7 @@ export interface Modules {
   events: EventsModule;
   map: MapModule;
   screen: ScreenModule;
+  notifications: NotificationsModule;
 }
 
 export function createModules(ctx: ModuleContext): { modules: Modules; list: PlatformModule[] } {
@@ -49,5 +51,6 @@ export function createModules(ctx: ModuleContext): { modules: Modules; list: Pla
     rows: (code, limit, offset) => aggregation.service.rows(code, limit, offset),
   });
   const screen = createScreenModule(ctx, { events: events.service, devices: iot.registry, alarms: iot.alarms, city: city.service });
-  return { modules: { city, identity, iot, catalog, aggregation, quality, events, map, screen }, list: [city, identity, iot, iot.ngsiLd, catalog, aggregation, quality, events, map, screen] };
+  const notifications = createNotificationsModule(ctx, { directory: orgDirectory(ctx.db), events: events.service, devices: iot.registry });
+  return { modules: { city, identity, iot, catalog, aggregation, quality, events, map, screen, notifications }, list: [city, identity, iot, iot.ngsiLd, catalog, aggregation, quality, events, map, screen, notifications] };
 }

@@ -68,6 +68,8 @@ describe.skipIf(!hasChromium())('event center end to end (skipped when no Chromi
 
   it('the handler accepts and reports from the inbox; the dispatcher verifies and closes; the timeline shows each step', async () => {
     const handler = await signIn('/console/events', 'cg-zhang');
+    // 消息中心: the header's bell counts what was dispatched to 城管局.
+    await expect.poll(async () => Number(await handler.getByTestId('notification-count').getAttribute('data-count')), { timeout: 60_000 }).toBeGreaterThan(0);
     await handler.getByRole('link', { name: title }).click({ noWaitAfter: true });
     await expect.poll(() => handler.getByTestId('event-title').textContent(), { timeout: 60_000 }).toContain(title);
     // A handler is offered only the handling actions of their unit, never verify or close.

@@ -53,24 +53,25 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
   },
   { name: 'audit_admin', titleZh: '安全审计员', titleEn: 'Audit administrator', permissions: ['audit.log.read', 'audit.log.export'], duty: 'audit' },
   // The big screen (screen.*) is the command center's: dispatchers and leaders, not every member of staff.
-  { name: 'staff', titleZh: '工作人员', titleEn: 'Staff', permissions: ['identity.unit.read', 'map.*.read'], duty: null },
-  // Business roles of the capabilities; grant them scoped to a unit for department staff.
-  { name: 'data_admin', titleZh: '数据管理员', titleEn: 'Data administrator', permissions: ['catalog.*', 'aggregation.*', 'quality.*', 'city.*.read'], duty: null },
+  { name: 'staff', titleZh: '工作人员', titleEn: 'Staff', permissions: ['identity.unit.read', 'map.*.read', 'notifications.inbox.read'], duty: null },
+  // Business roles of the capabilities; grant them scoped to a unit for department staff. Every staff
+  // role reads the 消息中心 (notifications.inbox.read): its unit's notifications, or its scope unit's.
+  { name: 'data_admin', titleZh: '数据管理员', titleEn: 'Data administrator', permissions: ['catalog.*', 'aggregation.*', 'quality.*', 'city.*.read', 'notifications.inbox.read'], duty: null },
   // 数据专员 a department's data steward: grant scoped to the department's unit, it sees and handles that department's quality tickets.
-  { name: 'data_steward', titleZh: '数据专员', titleEn: 'Data steward', permissions: ['quality.ticket.read', 'quality.ticket.handle', 'quality.score.read', 'quality.rule.read', 'catalog.resource.read'], duty: null },
-  { name: 'iot_operator', titleZh: '物联运维员', titleEn: 'IoT operator', permissions: ['iot.*'], duty: null },
+  { name: 'data_steward', titleZh: '数据专员', titleEn: 'Data steward', permissions: ['quality.ticket.read', 'quality.ticket.handle', 'quality.score.read', 'quality.rule.read', 'catalog.resource.read', 'notifications.inbox.read'], duty: null },
+  { name: 'iot_operator', titleZh: '物联运维员', titleEn: 'IoT operator', permissions: ['iot.*', 'notifications.inbox.read'], duty: null },
   // Machine clients of the NGSI-LD context data API (/ngsi-ld/v1), through an API key: iot.ngsi.read / iot.ngsi.write.
   { name: 'ngsi_client', titleZh: 'NGSI-LD 数据接口客户端', titleEn: 'NGSI-LD API client', permissions: ['iot.ngsi.read', 'iot.ngsi.write'], duty: null },
-  { name: 'dispatcher', titleZh: '指挥调度员', titleEn: 'Dispatcher', permissions: ['events.*', 'iot.*.read', 'city.*.read', 'map.*.read', 'screen.*.read'], duty: null },
+  { name: 'dispatcher', titleZh: '指挥调度员', titleEn: 'Dispatcher', permissions: ['events.*', 'iot.*.read', 'city.*.read', 'map.*.read', 'screen.*.read', 'notifications.inbox.read'], duty: null },
   {
     name: 'handler',
     titleZh: '处置人员',
     titleEn: 'Case handler',
-    permissions: ['events.event.read', 'events.event.handle', 'events.event.create', 'events.stats.read', 'map.*.read'],
+    permissions: ['events.event.read', 'events.event.handle', 'events.event.create', 'events.stats.read', 'map.*.read', 'notifications.inbox.read'],
     duty: null,
   },
   // 领导 leaders: the big screen and the one map; they see the events of their units (a member of the city unit sees the city's).
-  { name: 'leader', titleZh: '领导', titleEn: 'Leader', permissions: ['screen.*.read', 'map.*.read', 'events.event.read', 'events.stats.read', 'iot.*.read', 'city.*.read'], duty: null },
+  { name: 'leader', titleZh: '领导', titleEn: 'Leader', permissions: ['screen.*.read', 'map.*.read', 'events.event.read', 'events.stats.read', 'iot.*.read', 'city.*.read', 'notifications.inbox.read'], duty: null },
   { name: 'citizen', titleZh: '市民', titleEn: 'Citizen', permissions: [], duty: null },
   { name: 'enterprise', titleZh: '企业用户', titleEn: 'Enterprise user', permissions: [], duty: null },
 ];

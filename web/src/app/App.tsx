@@ -30,6 +30,7 @@ const EventsPage = lazy(() => import('../pages/EventsPage.tsx').then((m) => ({ d
 const DispatchPage = lazy(() => import('../pages/DispatchPage.tsx').then((m) => ({ default: m.DispatchPage })));
 const OneMapPage = lazy(() => import('../pages/OneMapPage.tsx').then((m) => ({ default: m.OneMapPage })));
 const CitizenPortalPage = lazy(() => import('../pages/CitizenPortalPage.tsx').then((m) => ({ default: m.CitizenPortalPage })));
+const NotificationsPage = lazy(() => import('../pages/NotificationsPage.tsx').then((m) => ({ default: m.NotificationsPage })));
 const BigScreenPage = lazy(() => import('../pages/BigScreenPage.tsx').then((m) => ({ default: m.BigScreenPage })));
 
 function PageFallback() {
@@ -42,6 +43,8 @@ function renderPage(page: NavPage) {
       return <HomePage />;
     case 'status':
       return <PlatformStatusPage />;
+    case 'notifications':
+      return <NotificationsPage />;
     case 'people':
       return <PeoplePage />;
     case 'roles':

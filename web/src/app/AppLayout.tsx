@@ -1,5 +1,6 @@
 import {
   ApiOutlined,
+  BellOutlined,
   CustomerServiceOutlined,
   DatabaseOutlined,
   DeploymentUnitOutlined,
@@ -11,6 +12,7 @@ import {
 import { Grid, Layout, Menu, Segmented, Space, Typography, theme, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { NotificationBell } from '../modules/notifications/components/NotificationBell.tsx';
 import { LANGUAGES, useLanguage, type Language } from './i18n.ts';
 import { NAVIGATION, findGroup, isGroup, type GroupKey, type NavPage, type PageKey } from './navigation.ts';
 import { navigate } from './router.tsx';
@@ -19,6 +21,7 @@ const { Header, Sider, Content } = Layout;
 
 const ICONS: Partial<Record<PageKey | GroupKey, ReactNode>> = {
   home: <HomeOutlined />,
+  notifications: <BellOutlined />,
   dataPlatform: <DatabaseOutlined />,
   identity: <IdcardOutlined />,
   iot: <ApiOutlined />,
@@ -122,6 +125,7 @@ export function AppLayout({ page, children }: AppLayoutProps) {
             {t('app.subtitle')}
           </Typography.Text>
           <Space>
+            <NotificationBell />
             {!narrow && <Typography.Text type="secondary">{t('app.language')}</Typography.Text>}
             <Segmented<Language>
               value={language}

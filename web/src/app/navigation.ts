@@ -17,7 +17,7 @@ export interface NavGroup {
 }
 
 export type PageKey =
-  | 'home'
+  | 'home' | 'notifications'
   | 'catalog' | 'lists' | 'aggregation' | 'quality' | 'sharing' | 'openData'
   | 'people' | 'roles' | 'clients' | 'apiKeys' | 'audit' | 'signIn'
   | 'devices' | 'alarms'
@@ -32,10 +32,13 @@ const page = (key: PageKey, path: string, requirements: readonly string[], built
 
 export const HOME: NavPage = page('home', '/console', [], true);
 export const STATUS: NavPage = page('status', '/console/status', [], true);
+/** 消息中心: what the caller's units must act on (the header's bell opens it too). */
+export const NOTIFICATIONS: NavPage = page('notifications', '/console/notifications', [], true);
 
 /** Sider entries in order: a page, or a group of pages. */
 export const NAVIGATION: readonly (NavPage | NavGroup)[] = [
   HOME,
+  NOTIFICATIONS,
   {
     key: 'dataPlatform',
     pages: [

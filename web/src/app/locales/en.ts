@@ -7,6 +7,7 @@ import { iotEn } from '../../modules/iot/locales.ts';
 import { eventsEn } from '../../modules/events/locales.ts';
 import { oneMapEn } from '../../modules/map/locales.ts';
 import { screenEn } from '../../modules/screen/locales.ts';
+import { notificationsEn } from '../../modules/notifications/locales.ts';
 
 export const en: Messages = {
   app: {
@@ -25,6 +26,7 @@ export const en: Messages = {
   },
   nav: {
     home: 'Home',
+    notifications: 'Notifications',
     catalog: 'Catalog',
     lists: 'Three lists',
     aggregation: 'Aggregation',
@@ -151,4 +153,5 @@ export const en: Messages = {
   events: eventsEn,
   oneMap: oneMapEn,
   screen: screenEn,
+  notifications: notificationsEn,
 };

@@ -7,6 +7,7 @@ import { iotZhCN } from '../../modules/iot/locales.ts';
 import { eventsZhCN } from '../../modules/events/locales.ts';
 import { oneMapZhCN } from '../../modules/map/locales.ts';
 import { screenZhCN } from '../../modules/screen/locales.ts';
+import { notificationsZhCN } from '../../modules/notifications/locales.ts';
 export const zhCN = {
   app: {
     title: '开放城市大脑',
@@ -24,6 +25,7 @@ export const zhCN = {
   },
   nav: {
     home: '首页',
+    notifications: '消息中心',
     catalog: '资源目录',
     lists: '三张清单',
     aggregation: '数据汇聚',
@@ -149,6 +151,7 @@ export const zhCN = {
   events: eventsZhCN,
   oneMap: oneMapZhCN,
   screen: screenZhCN,
+  notifications: notificationsZhCN,
 } as const;
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -136,6 +136,11 @@ describe.skipIf(!hasChromium())('catalog libraries, templates and upload mapping
         if (!Number.isNaN(percent)) seen.push(percent);
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     })()`);
+    // Over loopback the whole file can leave between two progress events; a 4 MB/s link (the
+    // district's line, not the machine's loopback) gives the bar time to move.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 4 * 1024 * 1024 });
     await page.getByTestId('start-load').click();
     await expect.poll(() => page.getByTestId('load-unmapped').textContent(), { timeout: 60_000 }).toContain('单位名称');
     await expect.poll(() => page.locator('.ant-card').filter({ has: page.getByTestId('load-progress') }).locator('.ant-card-extra').textContent(), { timeout: 60_000 }).toContain('完成');

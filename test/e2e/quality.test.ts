@@ -68,9 +68,9 @@ describe.skipIf(!hasChromium())('data quality console page (skipped without Chro
     const rules = page.getByTestId('rules-table');
     await expect.poll(() => rules.textContent(), { timeout: 60_000 }).toContain('电话格式');
     expect(await rules.textContent()).toContain('1 行未通过');
-    const before = (await stack.quality.service.listRuns(firms.code, 10)).items.length;
+    const before = (await stack.quality.service.listRuns(firms.code, 10, { id: 'test', departments: 'all' })).items.length;
     await page.getByTestId('run-now').click();
-    await expect.poll(async () => (await stack.quality.service.listRuns(firms.code, 10)).items.filter((r) => r.status === 'done').length, { timeout: 30_000 }).toBe(before + 1);
+    await expect.poll(async () => (await stack.quality.service.listRuns(firms.code, 10, { id: 'test', departments: 'all' })).items.filter((r) => r.status === 'done').length, { timeout: 30_000 }).toBe(before + 1);
     const detail = page.getByTestId('run-detail');
     await expect.poll(() => detail.textContent()).toContain('手动');
     await detail.locator('tbody tr', { hasText: '电话格式' }).locator('button').first().click();

@@ -133,10 +133,45 @@ describe('quality in the platform', () => {
     expect((await call(medical, 'POST', '/api/quality/rules', { resourceCode: '371500-ZT-SW-0098', name: '站点必填', kind: 'not_null', field: 'station_id' })).status).toBe(201);
   });
 
+  it('a reader scoped to a department sees the rules, runs and failing samples of that department only', async () => {
+    // The two loads above left one failing run each: 市水利局 (0099, sample station S2) and 市医疗保障局 (0098, station S9).
+    const runsOf = async (key: string, query = '') => (await call<{ items: Run[] }>(key, 'GET', `/api/quality/runs?limit=200${query}`)).body.items;
+    const waterRun = (await runsOf(admin, '&resource=371500-ZT-SW-0099')).find((r) => r.status === 'done') as Run;
+    const medicalRun = (await runsOf(admin, '&resource=371500-ZT-SW-0098')).find((r) => r.status === 'done') as Run;
+    const waterRule = (await call<{ items: Rule[] }>(admin, 'GET', '/api/quality/rules?resource=371500-ZT-SW-0099')).body.items[0] as Rule;
+    const medicalRule = (await call<{ items: Rule[] }>(admin, 'GET', '/api/quality/rules?resource=371500-ZT-SW-0098')).body.items[0] as Rule;
+    expect((await call<Run>(reader, 'GET', `/api/quality/runs/${waterRun.id}`)).body.results?.[0]?.samples[0]?.key).toMatchObject({ station_id: 'S2' });
+
+    const medical = await apiKeyWith(platform, ['quality.rule.read', 'quality.score.read'], 'D31');
+    const runs = await runsOf(medical);
+    expect(runs.map((r) => r.id)).toContain(medicalRun.id);
+    expect(runs.every((r) => r.department === '市医疗保障局')).toBe(true);
+    expect((await runsOf(admin)).map((r) => r.resourceCode)).toEqual(expect.arrayContaining(['371500-ZT-SW-0099', '371500-JC-RK-0001']));
+    const own = await call<Run>(medical, 'GET', `/api/quality/runs/${medicalRun.id}`);
+    expect(own.body.results?.[0]?.samples[0]?.key).toMatchObject({ station_id: 'S9' });
+    // Another department's run, with the values that failed, is refused — not just left out of a list.
+    const foreignRun = await call(medical, 'GET', `/api/quality/runs/${waterRun.id}`);
+    expect(foreignRun.body).toMatchObject({ status: 403, code: 'department_out_of_scope', field: '/params/id' });
+    expect(JSON.stringify(foreignRun.body)).not.toContain('S2');
+    expect((await call(medical, 'GET', '/api/quality/runs?resource=371500-JC-RK-0001')).body).toMatchObject({ status: 403, code: 'department_out_of_scope', field: '/query/resource' });
+
+    expect((await call<Rule>(medical, 'GET', `/api/quality/rules/${medicalRule.id}`)).body).toMatchObject({ id: medicalRule.id, resourceCode: '371500-ZT-SW-0098' });
+    expect((await call(medical, 'GET', `/api/quality/rules/${waterRule.id}`)).body).toMatchObject({ status: 403, code: 'department_out_of_scope', field: '/params/id' });
+    expect((await call(medical, 'GET', '/api/quality/rules?resource=371500-ZT-SW-0099')).body).toMatchObject({ status: 403, code: 'department_out_of_scope', field: '/query/resource' });
+    expect((await call<{ items: Rule[] }>(medical, 'GET', '/api/quality/rules?resource=371500-ZT-SW-0098')).body.items.map((r) => r.id)).toContain(medicalRule.id);
+    const resources = async (key: string) => (await call<{ items: Array<{ resourceCode: string }> }>(key, 'GET', '/api/quality/resources')).body.items.map((r) => r.resourceCode);
+    expect(await resources(medical)).toEqual(['371500-ZT-SW-0098']);
+    expect(await resources(admin)).toEqual(expect.arrayContaining(['371500-JC-RK-0001', '371500-ZT-SW-0098', '371500-ZT-SW-0099']));
+
+    // Scores are aggregates without row values: the department ranking stays city-wide.
+    const board = (await call<{ departments: Array<{ subject: string }> }>(medical, 'GET', '/api/quality/scores')).body;
+    expect(board.departments.map((d) => d.subject)).toEqual(expect.arrayContaining(['市水利局', '市医疗保障局']));
+  });
+
   it('runs the rules of the base libraries after the demo city is built, and again after a rebuild', async () => {
     const buildRuns = async (ref: string) =>
       (await platform.db.query<{ resource_code: string; score: string | number | null }>("SELECT resource_code, score FROM quality_runs WHERE trigger = 'build' AND trigger_ref = $1 AND status = 'done' ORDER BY 1", [ref])).rows;
-    const backed = (await platform.modules.quality.service.resourcesWithRules()).items.map((r) => r.resourceCode).filter((c) => c.startsWith('371500-JC-'));
+    const backed = (await platform.modules.quality.service.resourcesWithRules({ id: 'test', departments: 'all' })).items.map((r) => r.resourceCode).filter((c) => c.startsWith('371500-JC-'));
     expect(backed).toHaveLength(13);
     const first = (await platform.db.query<{ id: number }>("SELECT id::int AS id FROM city_builds WHERE status = 'done' ORDER BY id DESC LIMIT 1")).rows[0]?.id;
     const afterStart = await until(async () => {

@@ -9,7 +9,10 @@ export const QUALITY_ERRORS = {
   ticket_not_found: 'not_found',
   /** The caller's department does not own the ticket. */
   ticket_forbidden: 'forbidden',
-  /** 一数一源: a caller scoped to departments writes and runs the rules of their departments' resources only. */
+  /**
+   * 一数一源: a caller scoped to departments reads, writes and runs the rules (and reads the runs and
+   * their failing samples) of their departments' resources only.
+   */
   department_out_of_scope: 'forbidden',
   /** The ticket is closed, or already acknowledged. */
   ticket_state: 'conflict',

@@ -13,8 +13,8 @@ const tags = ['quality'];
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 /**
- * The caller and the source departments whose tickets and rules they handle under the route's
- * permission, from the access hook's department scope (数源部门, 一数一源): every department when
+ * The caller and the source departments whose rules, runs and tickets they read or handle under the
+ * route's permission, from the access hook's department scope (数源部门, 一数一源): every department when
  * the permission is held without a unit scope (大数据局, data administrators, API keys), else the
  * org units it is scoped to and the departments below them (codes and names).
  */
@@ -29,12 +29,12 @@ export function qualityRoutes(service: QualityService) {
     app.get(
       '/rules',
       { config: { permission: 'quality.rule.read' }, schema: { tags, summary: "A resource's quality rules with their last result", querystring: RuleQuerySchema, response: { 200: RuleListSchema } } },
-      (request) => service.listRules(request.query.resource),
+      async (request) => service.listRules(request.query.resource, await viewerOf(request)),
     );
     app.get(
       '/resources',
-      { config: { permission: 'quality.rule.read' }, schema: { tags, summary: 'Resources with enabled rules', response: { 200: RuleResourceListSchema } } },
-      () => service.resourcesWithRules(),
+      { config: { permission: 'quality.rule.read' }, schema: { tags, summary: "Resources with enabled rules, of the caller's departments", response: { 200: RuleResourceListSchema } } },
+      async (request) => service.resourcesWithRules(await viewerOf(request)),
     );
     app.post(
       '/rules',
@@ -44,7 +44,7 @@ export function qualityRoutes(service: QualityService) {
     app.get(
       '/rules/:id',
       { config: { permission: 'quality.rule.read' }, schema: { tags, summary: 'A quality rule', params: IdParams, response: { 200: RuleSchema } } },
-      (request) => service.getRule(request.params.id),
+      async (request) => service.getRule(request.params.id, await viewerOf(request)),
     );
     app.put(
       '/rules/:id',
@@ -58,13 +58,13 @@ export function qualityRoutes(service: QualityService) {
     );
     app.get(
       '/runs',
-      { config: { permission: 'quality.rule.read' }, schema: { tags, summary: 'Runs, newest first', querystring: RunQuerySchema, response: { 200: RunListSchema } } },
-      (request) => service.listRuns(request.query.resource, request.query.limit),
+      { config: { permission: 'quality.rule.read' }, schema: { tags, summary: "Runs of the caller's departments, newest first", querystring: RunQuerySchema, response: { 200: RunListSchema } } },
+      async (request) => service.listRuns(request.query.resource, request.query.limit, await viewerOf(request)),
     );
     app.get(
       '/runs/:id',
       { config: { permission: 'quality.rule.read' }, schema: { tags, summary: 'A run with each rule result: rows checked, failures, failing samples with key and reason', params: IdParams, response: { 200: RunSchema } } },
-      (request) => service.getRun(request.params.id),
+      async (request) => service.getRun(request.params.id, await viewerOf(request)),
     );
     app.get(
       '/scores',

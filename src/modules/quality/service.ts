@@ -18,7 +18,10 @@ export const TICKET_OPENED = 'quality.ticket.opened';
 export const TICKET_CLOSED = 'quality.ticket.closed';
 export const RUN_COMPLETED = 'quality.run.completed';
 
-/** Who acts, and which source departments' tickets they may see and handle ('all' for the data bureau). */
+/**
+ * Who acts, and the source departments whose rules, runs and tickets the route's permission reaches
+ * ('all' for the data bureau and unscoped grants).
+ */
 export interface Viewer {
   id: string;
   departments: 'all' | readonly string[];
@@ -27,14 +30,18 @@ export interface Viewer {
 export interface QualityService {
   createRule(input: RuleInput, actor: Viewer): Promise<Rule>;
   updateRule(id: number, input: RuleUpdate, actor: Viewer): Promise<Rule>;
-  getRule(id: number): Promise<Rule>;
-  listRules(resourceCode: string): Promise<{ items: Rule[] }>;
-  /** The resources with enabled rules and how many. */
-  resourcesWithRules(): Promise<{ items: Array<{ resourceCode: string; rules: number }> }>;
+  /** A rule; forbidden `department_out_of_scope` when its resource's source department is not the viewer's. */
+  getRule(id: number, viewer: Viewer): Promise<Rule>;
+  /** The rules of one resource; forbidden `department_out_of_scope` (`/query/resource`) for another department's resource. */
+  listRules(resourceCode: string, viewer: Viewer): Promise<{ items: Rule[] }>;
+  /** The resources with enabled rules and how many, of the viewer's departments. */
+  resourcesWithRules(viewer: Viewer): Promise<{ items: Array<{ resourceCode: string; rules: number }> }>;
   /** Queue a run of the resource's enabled rules (or of `ruleIds`); it starts at once unless another is running. */
   requestRun(resourceCode: string, opts: { ruleIds?: number[] | undefined }, actor: Viewer): Promise<Run>;
-  getRun(id: number): Promise<Run>;
-  listRuns(resourceCode: string | undefined, limit: number): Promise<{ items: Run[] }>;
+  /** A run with its results and failing samples; forbidden `department_out_of_scope` when it ran for another department. */
+  getRun(id: number, viewer: Viewer): Promise<Run>;
+  /** Runs of the viewer's departments, newest first; naming another department's resource is forbidden (`/query/resource`). */
+  listRuns(resourceCode: string | undefined, limit: number, viewer: Viewer): Promise<{ items: Run[] }>;
   scores(): Promise<ScoreBoard>;
   trend(scope: 'resource' | 'department', subject: string, days: number): Promise<Trend>;
   listTickets(query: TicketQuery, viewer: Viewer): Promise<{ total: number; items: Ticket[] }>;
@@ -141,6 +148,14 @@ export function createQualityService(deps: QualityDeps): QualityService {
     }
   }
 
+  /** The source department of a resource with rules; null once the catalog no longer has it. */
+  async function departmentOf(resourceCode: string): Promise<string | null> {
+    return deps.catalog.get(resourceCode).then((r) => r.department, (e: unknown) => {
+      if ((e as { kind?: string }).kind === 'not_found') return null;
+      throw e;
+    });
+  }
+
   async function getRule(id: number): Promise<Rule> {
     const r = await store.rule(db, id);
     if (!r) throw qualityError('rule_not_found', `no quality rule ${id}`, { field: '/params/id' });
@@ -152,6 +167,11 @@ export function createQualityService(deps: QualityDeps): QualityService {
     if (!run) throw qualityError('run_not_found', `no quality run ${id}`, { field: '/params/id' });
     const { ruleIds: _ids, ...rest } = run;
     return { ...rest, results: await store.results(id) };
+  }
+
+  /** The departments among `all` (as the catalog spells them) that the viewer's scope reaches; 'all' unscoped. */
+  function visibleDepartments(viewer: Viewer, all: readonly string[]): 'all' | string[] {
+    return viewer.departments === 'all' ? 'all' : all.filter((d) => visible(viewer, d));
   }
 
   // --- runs ------------------------------------------------------------------------------------
@@ -351,14 +371,32 @@ export function createQualityService(deps: QualityDeps): QualityService {
       return getRule(id);
     },
 
-    getRule,
-    async listRules(resourceCode) {
-      await getResource(resourceCode, '/query/resource');
+    async getRule(id, viewer) {
+      const rule = await getRule(id);
+      if (viewer.departments === 'all') return rule;
+      const department = await departmentOf(rule.resourceCode);
+      // A rule whose resource left the catalog belongs to no department a scoped grant can prove.
+      if (department === null || !visible(viewer, department)) {
+        throw qualityError('department_out_of_scope', `rule ${id} checks ${rule.resourceCode} of ${department ?? 'no catalogued department'}; your grant does not cover it`, { field: '/params/id' });
+      }
+      return rule;
+    },
+
+    async listRules(resourceCode, viewer) {
+      const resource = await getResource(resourceCode, '/query/resource');
+      ownDepartment(viewer, resource, '/query/resource');
       return { items: await store.rules(resourceCode) };
     },
 
-    async resourcesWithRules() {
-      return { items: await store.resourcesWithRules() };
+    async resourcesWithRules(viewer) {
+      const items = await store.resourcesWithRules();
+      if (viewer.departments === 'all') return { items };
+      const mine: typeof items = [];
+      for (const item of items) {
+        const department = await departmentOf(item.resourceCode);
+        if (department !== null && visible(viewer, department)) mine.push(item);
+      }
+      return { items: mine };
     },
 
     async requestRun(resourceCode, opts, actor) {
@@ -376,9 +414,22 @@ export function createQualityService(deps: QualityDeps): QualityService {
       return getRun(id ?? 0);
     },
 
-    getRun,
-    async listRuns(resourceCode, limit) {
-      return { items: (await store.runs(resourceCode, limit)).map(({ ruleIds: _ids, ...r }) => r) };
+    async getRun(id, viewer) {
+      const run = await getRun(id);
+      // A run belongs to the department it ran for (recorded when queued), as its tickets do.
+      if (!visible(viewer, run.department)) throw qualityError('department_out_of_scope', `run ${id} checked ${run.resourceCode} of ${run.department}; your grant does not cover it`, { field: '/params/id' });
+      return run;
+    },
+
+    async listRuns(resourceCode, limit, viewer) {
+      if (resourceCode !== undefined && viewer.departments !== 'all') {
+        const department = await departmentOf(resourceCode);
+        if (department !== null && !visible(viewer, department)) {
+          throw qualityError('department_out_of_scope', `the source department of ${resourceCode} is ${department}; your grant does not cover it`, { field: '/query/resource' });
+        }
+      }
+      const departments = visibleDepartments(viewer, viewer.departments === 'all' ? [] : await store.runDepartments());
+      return { items: (await store.runs(resourceCode, limit, departments)).map(({ ruleIds: _ids, ...r }) => r) };
     },
 
     async scores() {
@@ -401,7 +452,7 @@ export function createQualityService(deps: QualityDeps): QualityService {
       if (viewer.departments === 'all') return store.tickets(query, 'all');
       // The tickets' departments that are the viewer's, in the catalog's spelling.
       const { rows } = await db.query<{ department: string }>('SELECT DISTINCT department FROM quality_tickets');
-      return store.tickets(query, rows.map((r) => r.department).filter((d) => visible(viewer, d)));
+      return store.tickets(query, visibleDepartments(viewer, rows.map((r) => r.department)));
     },
 
     async getTicket(id, viewer) {

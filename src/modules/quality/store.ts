@@ -220,12 +220,18 @@ export function createQualityStore(db: Database) {
       const { rows } = await db.query<RunRow>('SELECT * FROM quality_runs WHERE id = $1', [id]);
       return rows[0] ? toRun(rows[0]) : undefined;
     },
-    async runs(resourceCode: string | undefined, limit: number): Promise<StoredRun[]> {
-      const { rows } = await db.query<RunRow>(
-        `SELECT * FROM quality_runs${resourceCode ? ' WHERE resource_code = $2' : ''} ORDER BY id DESC LIMIT $1`,
-        resourceCode ? [limit, resourceCode] : [limit],
-      );
+    /** Runs, newest first, of one resource or all, of `departments` (as the runs record them) or all. */
+    async runs(resourceCode: string | undefined, limit: number, departments: 'all' | readonly string[] = 'all'): Promise<StoredRun[]> {
+      const params: unknown[] = [limit];
+      const where: string[] = [];
+      if (resourceCode !== undefined) where.push(`resource_code = $${params.push(resourceCode)}`);
+      if (departments !== 'all') where.push(`department = ANY($${params.push(departments)}::text[])`);
+      const { rows } = await db.query<RunRow>(`SELECT * FROM quality_runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $1`, params);
       return rows.map(toRun);
+    },
+    async runDepartments(): Promise<string[]> {
+      const { rows } = await db.query<{ department: string }>('SELECT DISTINCT department FROM quality_runs');
+      return rows.map((r) => r.department);
     },
     async pendingRuns(): Promise<number> {
       const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM quality_runs WHERE status IN ('queued', 'running')");

@@ -64,7 +64,13 @@ describe.skipIf(!hasChromium())('data quality console page (skipped without Chro
 
   test("lists a resource's rules with their last result and runs them again on demand", async () => {
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 1200 } })).newPage();
-    await page.goto(`${url}/console/quality?resource=${firms.code}`);
+    // A notification's link opens its ticket: ?ticket=N
+    const [ticket] = (await stack.quality.service.listTickets({ limit: 1, offset: 0 }, { id: 'test', departments: 'all' })).items;
+    await page.goto(`${url}/console/quality?resource=${firms.code}&ticket=${ticket?.id ?? 0}`);
+    await expect.poll(() => page.locator('.ant-drawer-title').first().textContent()).toContain(String(ticket?.id));
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('ticket-drawer').count()).toBe(0);
+    expect(new URL(page.url()).searchParams.has('ticket')).toBe(false);
     const rules = page.getByTestId('rules-table');
     await expect.poll(() => rules.textContent(), { timeout: 60_000 }).toContain('电话格式');
     expect(await rules.textContent()).toContain('1 行未通过');

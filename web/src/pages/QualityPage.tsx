@@ -170,7 +170,11 @@ function Tickets({ nonce, onChanged }: { nonce: number; onChanged: () => void })
   const { t } = useTranslation();
   const [language] = useLanguage();
   const [state, setState] = useState('active');
-  const [open, setOpen] = useState<number | null>(null);
+  // A notification links to its ticket: /console/quality?resource=…&ticket=N opens it.
+  const [open, setOpen] = useState<number | null>(() => {
+    const id = Number(new URLSearchParams(window.location.search).get('ticket'));
+    return Number.isInteger(id) && id > 0 ? id : null;
+  });
   const { data, error, reload } = useTickets(state, nonce);
   return (
     <Card
@@ -200,7 +204,14 @@ function Tickets({ nonce, onChanged }: { nonce: number; onChanged: () => void })
       {open !== null && (
         <TicketDrawer
           id={open}
-          onClose={() => setOpen(null)}
+          onClose={() => {
+            setOpen(null);
+            const params = new URLSearchParams(window.location.search);
+            if (params.has('ticket')) {
+              params.delete('ticket');
+              window.history.replaceState(null, '', `?${params.toString()}`);
+            }
+          }}
           onChanged={() => {
             reload();
             onChanged();

@@ -62,6 +62,9 @@ describe.skipIf(!hasChromium())('big screen end to end (skipped without Chromium
     await screen.getByTestId('big-screen').waitFor({ timeout: 60_000 });
     await expect.poll(() => screen.getByTestId('screen-status').getAttribute('data-connected'), { timeout: 30_000 }).toBe('true');
     await expect.poll(() => screen.getByTestId('screen-map').locator('canvas').count(), { timeout: 30_000 }).toBe(1);
+    // A city-wide dispatcher's screen says it shows the whole city (城市/区县 两级大屏).
+    await expect.poll(() => screen.getByTestId('screen-scope').textContent(), { timeout: 30_000 }).toBe('全市');
+    expect(await screen.getByTestId('screen-scope').getAttribute('data-all')).toBe('true');
     const today = Number(await screen.getByTestId('screen-kpi-eventsToday').textContent());
     // A marker that a reload would wipe out.
     await screen.evaluate(() => {

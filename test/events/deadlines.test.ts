@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cityMigrations } from '../../src/modules/city/index.ts';
 import { identityMigrations } from '../../src/modules/identity/index.ts';
-import { eventsMigrations, type EventDetail, type Stats } from '../../src/modules/events/index.ts';
+import { eventsMigrations, type EventChange, type EventDetail, type Stats } from '../../src/modules/events/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { MONDAY_10, newEvent, seedCity, startEvents, type Harness } from './support.ts';
 
@@ -40,8 +40,17 @@ forEachDatabase('events deadlines', { migrations: [cityMigrations, identityMigra
     expect(after.timeline.at(-1)?.departmentCode).toBe('371500');
     const escalated = await h.call<{ items: EventDetail[] }>('GET', '/api/events?escalated=true&department=371500');
     expect(escalated.body.items.map((x) => x.id)).toContain(e.id);
-    const outbox = await ctx.db.query<{ subject: string }>(`SELECT subject FROM platform_outbox WHERE payload->>'eventId' = $1 ORDER BY id`, [String(e.id)]);
+    const outbox = await ctx.db.query<{ subject: string; payload: EventChange }>(`SELECT subject, payload FROM platform_outbox WHERE payload->>'eventId' = $1 ORDER BY id`, [String(e.id)]);
     expect(outbox.rows.map((r) => r.subject).slice(-2)).toEqual(['events.event.warned', 'events.event.escalated']);
+    // What a notification needs, without reading the event back: what it is, who has it, its time limit.
+    const [warnedChange, escalatedChange] = outbox.rows.slice(-2).map((r) => r.payload);
+    expect(warnedChange).toMatchObject({
+      eventId: e.id, title: '火情', categoryCode: 'TF01', categoryName: expect.any(String) as string, severity: 'urgent', departmentCode: 'D12', partnerCodes: [],
+      deadlineAt: '2026-03-02T02:15:00.000Z', warnAt: '2026-03-02T02:11:15.000Z', escalationLevel: 0, state: 'dispatched',
+    });
+    expect(escalatedChange).toMatchObject({ title: '火情', departmentCode: '371500', fromDepartmentCode: 'D12', deadlineAt: '2026-03-02T02:31:00.000Z', escalationLevel: 1 });
+    const dispatched = outbox.rows.find((r) => r.subject === 'events.event.dispatched')?.payload;
+    expect(dispatched).toMatchObject({ title: '火情', departmentCode: 'D12', deadlineAt: '2026-03-02T02:15:00.000Z', summary: expect.any(String) as string });
   });
 
   it('超时升级 goes up one level at each missed deadline: town → district → city command center, where it stays flagged', async () => {

@@ -109,4 +109,65 @@ forEachDatabase('video detections and scenarios', { migrations: [cityMigrations,
     expect((await list('?cameraId=CAM-LQ-1', 'hw-officer')).body.total).toBe(0);
     expect((await list('?cameraId=CAM-LQ-1')).body.total).toBe(1);
   });
+
+  it('answers vendors as docs/video-intake.md and the OpenAPI document say: each code described with an example', async () => {
+    interface Media { schema: { examples?: Array<Record<string, unknown>> }; example?: Record<string, unknown>; examples?: Record<string, { value: Record<string, unknown> }> }
+    const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { responses: Record<string, { description: string; content?: Record<string, Media> }> }>> }>();
+    const responses = doc.paths['/api/events/detections']?.post?.responses ?? {};
+    expect(Object.keys(responses).sort()).toEqual(['200', '201', '202', '400', '401', '403', '409', '429', '500']);
+    const examples = (status: string): Array<Record<string, unknown>> => {
+      const content = responses[status]?.content ?? {};
+      return Object.values(content).flatMap((m) => [...(m.example ? [m.example] : []), ...Object.values(m.examples ?? {}).map((e) => e.value), ...(m.schema.examples ?? [])]);
+    };
+    for (const [status, r] of Object.entries(responses)) {
+      expect(r.description, status).not.toBe('Default Response');
+      expect(examples(status).length, status).toBeGreaterThan(0);
+    }
+    expect(Object.keys(responses['400']?.content ?? {})).toEqual(['application/problem+json']);
+    const documented = (status: string, code?: string) => examples(status).find((e) => code === undefined || e.code === code) ?? {};
+
+    // Success answers: the status and outcome of each documented example.
+    const spot = { detectedAt: at(200), lon: PLACES.dongchangfu.lon + 0.02 };
+    const created = await detect(detection({ cameraId: 'CAM-DOC-1', ...spot }));
+    const merged = await detect(detection({ cameraId: 'CAM-DOC-2', ...spot }));
+    const below = await detect(detection({ cameraId: 'CAM-DOC-3', ...spot, confidence: 0.1 }));
+    for (const [status, r] of [['201', created], ['200', merged], ['202', below]] as const) {
+      expect(String(r.status)).toBe(status);
+      expect(Object.keys(r.body).sort()).toEqual(Object.keys(documented(status)).sort());
+      expect(r.body.outcome).toBe(documented(status).outcome);
+    }
+    expect(merged.body.eventId).toBe(created.body.eventId);
+
+    // Error answers: problem+json naming the code and the field at fault, as documented.
+    const expectProblem = async (res: { statusCode: number; headers: Record<string, unknown>; json: () => Record<string, unknown> }, status: number, code: string, field?: string) => {
+      expect(res.statusCode).toBe(status);
+      expect(String(res.headers['content-type'])).toContain('application/problem+json');
+      const body = res.json();
+      const doc = documented(String(status), code);
+      const at = field ?? doc.field;
+      expect(body).toMatchObject({ status, code, type: doc.type, title: doc.title, ...(at ? { field: at } : {}) });
+      expect(typeof body.requestId).toBe('string');
+      return body;
+    };
+    const post = (body: unknown, who: string | undefined, headers: Record<string, string> = {}) =>
+      h.app.inject({ method: 'POST', url: '/api/events/detections', payload: body as Record<string, unknown>, headers: { ...(who ? { authorization: `Bearer ${who}` } : {}), ...headers } });
+    const keyOf = async (login: string) => {
+      const p = await h.principal(login);
+      return (await h.identity.service.apiKeys.create(p, { name: 'doc', permissions: p.grants.flatMap((g) => g.permissions), expiresInDays: 1 })).key;
+    };
+    const vendor = await keyOf('vendor-hikvision');
+    const bad = await expectProblem(await post(detection({ confidence: 1.5 }), vendor), 400, 'validation_failed');
+    expect(bad.errors).toEqual([{ field: '/body/confidence', message: 'must be <= 1' }]);
+    await expectProblem(await post({ ...detection(), cameraId: undefined }, vendor), 400, 'validation_failed', '/body/cameraId');
+    const unknown = await expectProblem(await post(detection({ scenario: 'ufo_landing' }), vendor), 400, 'scenario_unknown');
+    expect(unknown.scenario).toBe('ufo_landing');
+    await expectProblem(await post(detection(), undefined), 401, 'unauthenticated');
+    await expectProblem(await post(detection(), 'not-a-key'), 401, 'unauthenticated');
+    await expectProblem(await post(detection(), await keyOf('hw-officer')), 403, 'permission_denied');
+    const once = await post(detection({ cameraId: 'CAM-DOC-4', detectedAt: at(300) }), vendor, { 'idempotency-key': 'cam-doc-4-1' });
+    const again = await post(detection({ cameraId: 'CAM-DOC-4', detectedAt: at(300) }), vendor, { 'idempotency-key': 'cam-doc-4-1' });
+    expect([once.statusCode, again.statusCode, again.headers['idempotent-replayed']]).toEqual([201, 201, 'true']);
+    expect(again.json()).toEqual(once.json());
+    await expectProblem(await post(detection({ cameraId: 'CAM-DOC-4', detectedAt: at(301) }), vendor, { 'idempotency-key': 'cam-doc-4-1' }), 409, 'idempotency_key_reused');
+  });
 });

@@ -1,9 +1,9 @@
 // 数据权限 on the one map and the big screen: a district's case handler sees the events of their
 // district through the event layers (GeoJSON and tiles) and not another district's; the big
 // screen belongs to the command center (dispatchers, leaders), and its stream and list carry only
-// the events the viewer may see.
+// the events the viewer may see; its KPIs are those of the viewer's scope (城市/区县 两级大屏).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveEvent } from '../../src/modules/screen/index.ts';
+import type { Kpis, LiveEvent } from '../../src/modules/screen/index.ts';
 import { openSse, type SseConnection } from '../screen/sse.ts';
 import { decodeTile, staffKey, startMapPlatform, type MapHarness } from './support.ts';
 
@@ -104,5 +104,56 @@ describe('event scope on the map and the screen', () => {
     expect(recent.body.every((e) => e.districtCode === '371581')).toBe(true);
     const leader = await staffKey(h.platform, { role: 'leader', units: ['371500'] });
     expect((await h.get('/api/screen/kpis', leader)).status).toBe(200);
+  });
+
+  it('gives each screen the KPIs of its scope: a district its district by town, a department its own, the city leader the city', async () => {
+    const lqLeader = await staffKey(h.platform, { role: 'leader', units: ['371581'], scopeUnit: '371581' });
+    const waterLeader = await staffKey(h.platform, { role: 'leader', units: ['D08'], scopeUnit: 'D08' });
+    const cityLeader = await staffKey(h.platform, { role: 'leader', units: ['371500'] });
+    for (const [id, owner, at] of [['scope-wl-lq', '市住建局', LINQING], ['scope-wl-dcf', '市水利局', DONGCHANGFU]] as const) {
+      const r = await h.post('/api/iot/devices', { id, typeId: 'WaterLevelSensor', name: id, ownerDepartment: owner, ...at, accessTier: 'general' });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const devices = (await h.json<{ total: number; devices: Array<{ id: string; ownerDepartment: string }> }>('/api/iot/devices?limit=5000')).body;
+    const kpis = async (key: string) => {
+      const r = await h.json<Kpis>('/api/screen/kpis', key);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body;
+    };
+    const openTotal = async (key: string) => (await h.json<{ total: number }>('/api/events?state=open&limit=1', key)).body.total;
+    // KPIs are kept a second per scope: wait for the new devices.
+    await expect.poll(async () => (await kpis(cityLeader)).devicesTotal, { timeout: 10_000 }).toBe(devices.total);
+
+    const city = await kpis(cityLeader);
+    expect(city.scope).toEqual({ all: true, level: 'city', units: [] });
+    expect(city.areaLevel).toBe('district');
+    expect(city.open).toBe(await openTotal(cityDispatcher));
+
+    await expect.poll(async () => (await kpis(lqLeader)).devicesTotal, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    const lq = await kpis(lqLeader);
+    expect(lq.scope).toEqual({ all: false, level: 'district', units: [{ code: '371581', name: '临清市', kind: 'district' }] });
+    // A district screen ranks its towns and streets, and counts what its district dispatcher's event list holds.
+    expect(lq.areaLevel).toBe('town');
+    expect(lq.districts.length).toBeGreaterThan(0);
+    expect(lq.districts.every((d) => d.code.startsWith('371581'))).toBe(true);
+    expect(lq.open).toBe(await openTotal(lqDispatcher));
+    expect(lq.open).toBeLessThan(city.open);
+    expect(lq.devicesTotal).toBeLessThan(city.devicesTotal);
+
+    // A department's screen: the events it leads or joins, and the devices it owns (权属部门, by name).
+    const water = await kpis(waterLeader);
+    expect(water.scope).toMatchObject({ all: false, level: 'department', units: [{ code: 'D08', name: '水利局' }] });
+    expect(water.devicesTotal).toBe(devices.devices.filter((d) => d.ownerDepartment.replace(/^(聊城市|市)/, '') === '水利局').length);
+    expect(water.departments.every((d) => d.code === 'D08')).toBe(true);
+
+    // The stream pushes each screen its own KPIs: a new event in 临清 moves the district's, one in 东昌府 does not.
+    const district = await stream(lqLeader);
+    const first = await district.next((m) => m.event === 'kpi');
+    expect((first.data as Kpis).scope.units.map((u) => u.code)).toEqual(['371581']);
+    await createEvent('东昌府不计入临清大屏', DONGCHANGFU);
+    const lqNew = await createEvent('临清计入临清大屏', LINQING);
+    await district.next((m) => m.event === 'event' && (m.data as LiveEvent).eventId === lqNew.id);
+    await expect.poll(() => district.messages.filter((m) => m.event === 'kpi').map((m) => (m.data as Kpis).open).at(-1), { timeout: 10_000 }).toBe((first.data as Kpis).open + 1);
+    expect(district.messages.filter((m) => m.event === 'kpi').every((m) => !(m.data as Kpis).scope.all)).toBe(true);
   });
 });

@@ -78,6 +78,68 @@ export interface NewEventInput {
 
 const WORK_STATES: readonly EventState[] = ['dispatched', 'accepted', 'handling'];
 
+/** What a change records: who, when, the states and the unit after it (and, when the change sets them, the new time limits and level). */
+export interface ChangeFacts {
+  actor: string;
+  at: Date;
+  from: EventState | null;
+  to: EventState | null;
+  department: string | null;
+  note: string;
+  partners?: string[];
+  deadlineAt?: Date | null;
+  warnAt?: Date | null;
+  escalationLevel?: number;
+}
+
+/**
+ * The payload of `events.event.<verb>` on the bus: enough for a consumer (the big screen, the map,
+ * notifications) to act without reading the event back — who has it now, what it is, and its time limit.
+ */
+export interface EventChange {
+  eventId: number;
+  /** A short title (at most 80 characters) and the first 200 characters of the description. */
+  title: string;
+  summary: string;
+  state: EventState;
+  fromState: EventState | null;
+  /**
+   * The unit of the change — the lead unit after it, or the partner unit for `part_accepted` /
+   * `part_reported` — and the lead unit before it (differs on dispatch, reassign, escalation; null on `created`).
+   */
+  departmentCode: string | null;
+  fromDepartmentCode: string | null;
+  partnerCodes: string[];
+  categoryCode: string;
+  categoryName: string;
+  severity: Severity;
+  source: EventSource;
+  districtCode: string | null;
+  townCode: string | null;
+  address: string;
+  /** 时限 the time limit in force after the change (ISO; null before the first dispatch), its warning time and the escalation level. */
+  deadlineAt: string | null;
+  warnAt: string | null;
+  escalationLevel: number;
+  actor: string;
+  note: string;
+  at: string;
+}
+
+const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+export function changeOf(row: EventRow, t: ChangeFacts): EventChange {
+  const time = (v: Date | null | undefined, stored: Date | string | null): string | null => (v === undefined ? isoOrNull(stored) : v === null ? null : v.toISOString());
+  return {
+    eventId: Number(row.id), title: clip(row.title, 80), summary: clip(row.description.trim(), 200), state: t.to ?? row.state, fromState: t.from,
+    departmentCode: t.department, fromDepartmentCode: t.from === null ? null : row.department_code, partnerCodes: t.partners ?? row.partner_codes,
+    categoryCode: row.category_code, categoryName: row.category_name, severity: row.severity, source: row.source,
+    districtCode: row.district_code, townCode: row.town_code, address: row.address,
+    deadlineAt: time(t.deadlineAt, row.deadline_at), warnAt: time(t.warnAt, row.warn_at), escalationLevel: t.escalationLevel ?? row.escalation_level,
+    actor: t.actor, note: t.note, at: t.at.toISOString(),
+  };
+}
+
 export function toSummary(r: EventRow, now: Date, name: (code: string | null) => string | null = () => null): EventSummary {
   const deadline = isoOrNull(r.deadline_at);
   return {
@@ -140,18 +202,10 @@ export function createCore(deps: CoreDeps) {
     return { department: settings.commandCenter, routedBy: 'fallback:city' };
   }
 
-  async function record(tx: Queryable, row: EventRow, verb: string, t: { actor: string; at: Date; from: EventState | null; to: EventState | null; department: string | null; note: string; partners?: string[] }): Promise<void> {
+  async function record(tx: Queryable, row: EventRow, verb: string, t: ChangeFacts): Promise<void> {
     const id = Number(row.id);
     await store.addTimeline(tx, id, { at: t.at, actor: t.actor, action: verb, fromState: t.from, toState: t.to, departmentCode: t.department, note: t.note });
-    await enqueueEvent(
-      tx,
-      `events.event.${verb}`,
-      {
-        eventId: id, state: t.to ?? row.state, fromState: t.from, departmentCode: t.department, partnerCodes: t.partners ?? row.partner_codes,
-        categoryCode: row.category_code, severity: row.severity, source: row.source, districtCode: row.district_code, actor: t.actor, note: t.note, at: t.at.toISOString(),
-      },
-      { occurredAt: t.at },
-    );
+    await enqueueEvent(tx, `events.event.${verb}`, changeOf(row, t), { occurredAt: t.at });
   }
 
   /** Hand the event to `department` with a fresh time limit (dispatch, reassign, reopen, escalation). */
@@ -167,7 +221,8 @@ export function createCore(deps: CoreDeps) {
       state: 'dispatched', department_code: department, partner_codes: partners, dispatched_at: now.toISOString(), updated_at: now.toISOString(),
       deadline_at: deadline.toISOString(), warn_at: warnAt.toISOString(), warned_at: null, escalated_at: null, reported_at: null, ...extra,
     });
-    await record(tx, row, verb, { actor, at: now, from: row.state, to: 'dispatched', department, note, partners });
+    const level = typeof extra.escalation_level === 'number' ? extra.escalation_level : row.escalation_level;
+    await record(tx, row, verb, { actor, at: now, from: row.state, to: 'dispatched', department, note, partners, deadlineAt: deadline, warnAt, escalationLevel: level });
   }
 
   /** Create an event (routed at once) inside `tx`; undefined when its source reference already has one. */

@@ -60,7 +60,7 @@ export function createEventsModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'lo
     ...detections,
     detect: (input, actor) => intake.detect(input, actor),
     sweepDeadlines: () => timers.sweep(),
-    stats: (q) => timers.stats(q),
+    stats: (q, scope) => timers.stats(q, scope),
     attach: (id, input, caller) => attachments.add(id, input, caller),
     attachment: (id, aid, caller) => attachments.locate(id, aid, caller),
   };
@@ -85,9 +85,9 @@ export function createEventsModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'lo
 export { EVENTS_ERRORS, type EventsErrorCode } from './errors.ts';
 export { DEFAULT_CALENDAR, addWorkingMinutes, deadlineAfter, type WorkingCalendar } from './calendar.ts';
 export { EVENT_STATES, EVENT_ACTIONS, TRANSITIONS, ACTION_PERMISSION, allowedActions, nextState, type EventState, type EventAction } from './lifecycle.ts';
-export { eventScopeOf, type OrgDirectory, type OrgUnitRef, type Viewer, type Reach, type EventScope, type EventPlaceUnits } from './org.ts';
+export { eventScopeOf, type OrgDirectory, type OrgUnitRef, type Viewer, type Reach, type EventScope, type EventPlaceUnits, type ScopeRoot, type UnitScope } from './org.ts';
 export type { Caller } from './service.ts';
-export { DEFAULT_SETTINGS, type EventsSettings, type PlaceCodes } from './core.ts';
+export { DEFAULT_SETTINGS, type EventChange, type EventsSettings, type PlaceCodes } from './core.ts';
 export { SCENARIOS, DETECTION_OUTCOMES, type Scenario } from './schemas.ts';
 export type { DetectionService } from './detections.ts';
 export type { DeviceLocator } from './intake.ts';

@@ -163,7 +163,8 @@ export interface Viewer {
 
 const grantsOf = (grants: readonly Grant[], permission: string) => grants.filter((g) => g.permissions.some((p) => permissionMatches(p, permission)));
 
-export async function viewerOf(org: Org, principal: Principal, actor: string): Promise<Viewer> {
+/** The principal's memberships, the org tree, and its grants of a permission as they apply (an API key's: its owner's). */
+async function grantContext(org: Org, principal: Principal) {
   const own = await org.membershipsOf(principal.accountId);
   // An API key's principal carries the key's permissions unscoped; its reach is its owner's grants
   // (with their scope units) for the permissions the key covers, never wider.
@@ -174,6 +175,11 @@ export async function viewerOf(org: Org, principal: Principal, actor: string): P
     if (!owner || direct.length === 0) return direct;
     return grantsOf(owner, permission);
   };
+  return { own, tree, effective };
+}
+
+export async function viewerOf(org: Org, principal: Principal, actor: string): Promise<Viewer> {
+  const { own, tree, effective } = await grantContext(org, principal);
   const reach = (permission: string, unscopedIsAll: boolean): Reach => {
     const gs = effective(permission);
     if (gs.length === 0) return { all: false, units: new Set() };
@@ -223,10 +229,58 @@ export interface EventScope {
   all: boolean;
   /** Stable for one reach: viewers with the same key see the same events. */
   key: string;
+  /** Events whose lead or a partner unit is one of these are seen. */
+  units: ReadonlySet<string>;
+  /** Events led by these units or located in these divisions are seen. */
+  region: ReadonlySet<string>;
   sees: (e: EventPlaceUnits) => boolean;
 }
 
+function scopeOfReach(read: Viewer['read']): EventScope {
+  const key = read.all ? 'all' : `${[...read.units].sort().join(',')}|${[...read.region].sort().join(',')}`;
+  const sees = (e: EventPlaceUnits) =>
+    reaches({ all: read.all, units: read.units }, e, { partners: true, place: false }) || reaches({ all: false, units: read.region }, e, { partners: true, place: true });
+  return { all: read.all, key, units: read.units, region: read.region, sees };
+}
+
 export function eventScopeOf(v: Viewer): EventScope {
-  const key = v.read.all ? 'all' : `${[...v.read.units].sort().join(',')}|${[...v.read.region].sort().join(',')}`;
-  return { all: v.read.all, key, sees: (e) => canSee(v, e) };
+  return scopeOfReach(v.read);
+}
+
+/** A unit a scope is rooted at. */
+export interface ScopeRoot {
+  code: string;
+  name: string;
+  kind: OrgUnitRef['kind'];
+}
+
+/**
+ * The reach of a principal's grants of one permission (the big screen's 城市/区县 levels): each
+ * grant scoped to a unit reaches that unit and the units below it — and, for a division (a
+ * district, a town), the events located there; an unscoped grant reaches the principal's own units
+ * the same way, or the whole city for a city-wide dispatcher or verifier. A reach that includes the
+ * city command center is the whole city.
+ */
+export interface UnitScope extends EventScope {
+  /** The units the reach starts from, named (empty for the whole city). */
+  roots: ScopeRoot[];
+  /** Names of every unit in reach (a device names its owner department, 权属部门, by name). */
+  unitNames: ReadonlySet<string>;
+}
+
+const DIVISION_KINDS: ReadonlySet<OrgUnitRef['kind']> = new Set(['district', 'town', 'community', 'grid']);
+
+export async function unitScopeOf(org: Org, principal: Principal, permission: string, commandCenter: string): Promise<UnitScope> {
+  const { own, tree, effective } = await grantContext(org, principal);
+  const gs = effective(permission);
+  const cityWide = (p: string) => effective(p).some((g) => g.scopeUnit === '');
+  const unscoped = gs.some((g) => g.scopeUnit === '');
+  const roots = [...new Set(gs.flatMap((g) => (g.scopeUnit === '' ? own : [g.scopeUnit])))];
+  if ((unscoped && (cityWide('events.event.dispatch') || cityWide('events.event.verify'))) || roots.includes(commandCenter)) {
+    return { ...scopeOfReach({ all: true, units: new Set(), region: new Set() }), roots: [], unitNames: new Set() };
+  }
+  const units = tree.subtree(roots);
+  const region = tree.subtree(roots.filter((c) => DIVISION_KINDS.has(tree.unit(c)?.kind ?? 'city')));
+  const named = roots.map((code) => ({ code, name: tree.name(code) ?? code, kind: tree.unit(code)?.kind ?? 'department' })).sort((a, b) => a.code.localeCompare(b.code));
+  return { ...scopeOfReach({ all: false, units, region }), roots: named, unitNames: new Set([...units].map((c) => tree.name(c) ?? c)) };
 }

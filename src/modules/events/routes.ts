@@ -8,7 +8,7 @@ import type { EventsService } from './events-service.ts';
 import { ACTION_PERMISSION, EVENT_ACTIONS } from './lifecycle.ts';
 import {
   ActionBodySchema, AttachmentInputSchema, AttachmentSchema, CalendarPutSchema, CalendarQuerySchema, CalendarSchema, CategoryInputSchema, CategoryListQuerySchema, CategoryPatchSchema,
-  CategorySchema, DepartmentSchema, DetectionInputSchema, DetectionListQuerySchema, DetectionListSchema, DetectionResultSchema, ScenarioParamsSchema, VideoScenarioInputSchema, VideoScenarioSchema, EventDetailSchema, EventInputSchema, EventListQuerySchema, EventListSchema, RoutingRuleInputSchema,
+  CategorySchema, DepartmentSchema, DETECTION_ANSWERS, DetectionInputSchema, DetectionListQuerySchema, DetectionListSchema, ScenarioParamsSchema, VideoScenarioInputSchema, VideoScenarioSchema, EventDetailSchema, EventInputSchema, EventListQuerySchema, EventListSchema, RoutingRuleInputSchema,
   PartBodySchema, PartParamsSchema, RoutingRuleSchema, StatsQuerySchema, StatsSchema,
 } from './schemas.ts';
 
@@ -46,7 +46,7 @@ export function eventsRoutes(service: EventsService) {
     );
     app.post(
       '/detections',
-      { config: { permission: 'events.detection.create', idempotent: true }, schema: { tags, summary: '视频智能识别 intake: a detection becomes an event, or joins one of the same scenario nearby', body: DetectionInputSchema, response: { 201: DetectionResultSchema, 200: DetectionResultSchema, 202: DetectionResultSchema } } },
+      { config: { permission: 'events.detection.create', idempotent: true }, schema: { tags, summary: '视频智能识别 intake: a detection becomes an event (201), joins one of the same scenario nearby (200), or is recorded below the minimum confidence (202); see docs/video-intake.md', body: DetectionInputSchema, response: DETECTION_ANSWERS } },
       async (request, reply) => {
         const r = await service.detect(request.body, actorOf(request));
         return reply.status(r.outcome === 'created' ? 201 : r.outcome === 'merged' ? 200 : 202).send(r);

@@ -267,6 +267,66 @@ export const DetectionResultSchema = Type.Object({
 });
 export type DetectionResult = Static<typeof DetectionResultSchema>;
 
+/**
+ * RFC 9457 problem details as the platform's error handler answers them, for routes that document
+ * their error answers (members beyond these, e.g. `scenario`, pass through).
+ */
+export const ProblemSchema = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  code: Type.String({ description: 'what went wrong, for programs: validation_failed, scenario_unknown, unauthenticated, permission_denied …' }),
+  detail: Type.String(),
+  requestId: Type.String({ description: 'quote it when reporting a problem' }),
+  field: Type.Optional(Type.String({ description: 'JSON pointer of the input at fault: /body/confidence, /headers/idempotency-key' })),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), { description: 'every schema violation (validation_failed)' })),
+}, { additionalProperties: true });
+
+const problemExample = (status: number, title: string, code: string, detail: string, extra: Record<string, unknown> = {}) => ({
+  type: `https://opencitybrain.org/problems/${code}`, title, status, code, detail, requestId: 'req-7f3a', ...extra,
+});
+
+/** A documented error answer: problem+json with examples (the serializer keeps every member). */
+const problemAnswer = (description: string, examples: Array<Record<string, unknown>>) => ({
+  description,
+  content: { 'application/problem+json': { schema: Type.Object(ProblemSchema.properties, { additionalProperties: true, examples }) } },
+});
+
+/** 视频智能识别 intake answers (POST /api/events/detections), each with an example; docs/video-intake.md explains them. */
+export const DETECTION_ANSWERS = {
+  201: Type.Object(DetectionResultSchema.properties, {
+    description: 'created: the detection raised a new event (routed and dispatched at once)',
+    examples: [{ detectionId: 9001, outcome: 'created', eventId: 4711, created: true, detectionCount: 1 }],
+  }),
+  200: Type.Object(DetectionResultSchema.properties, {
+    description: 'merged: the detection joined an open event of the same scenario within the de-duplication window (10 min) and radius (50 m)',
+    examples: [{ detectionId: 9002, outcome: 'merged', eventId: 4711, created: false, detectionCount: 2 }],
+  }),
+  202: Type.Object(DetectionResultSchema.properties, {
+    description: "below_confidence: recorded, but below the scenario's minimum confidence, so no event",
+    examples: [{ detectionId: 9003, outcome: 'below_confidence', eventId: null, created: false, detectionCount: 0 }],
+  }),
+  400: problemAnswer('the body does not match the schema (validation_failed, with every field at fault), the scenario is unknown (scenario_unknown), or the Idempotency-Key is too long (idempotency_key_invalid)', [
+    problemExample(400, 'Bad Request', 'validation_failed', '/body/confidence: must be <= 1', { field: '/body/confidence', errors: [{ field: '/body/confidence', message: 'must be <= 1' }] }),
+    problemExample(400, 'Bad Request', 'scenario_unknown', 'no video scenario ufo_landing; see /api/events/scenarios', { field: '/body/scenario', scenario: 'ufo_landing' }),
+  ]),
+  401: problemAnswer('no API key (Authorization: Bearer), or one that is unknown, revoked or expired (unauthenticated)', [
+    problemExample(401, 'Unauthorized', 'unauthenticated', '请先登录 (sign in, or send an API key as Authorization: Bearer)'),
+  ]),
+  403: problemAnswer("the key's owner does not hold events.detection.create (permission_denied)", [
+    problemExample(403, 'Forbidden', 'permission_denied', 'this needs the permission events.detection.create'),
+  ]),
+  409: problemAnswer('the Idempotency-Key was used before with a different body (idempotency_key_reused); the same body gets the first answer again, with Idempotent-Replayed: true', [
+    problemExample(409, 'Conflict', 'idempotency_key_reused', 'this Idempotency-Key was used with a different request body', { field: '/headers/idempotency-key' }),
+  ]),
+  429: problemAnswer('more requests a minute from this address than the platform allows (rate_limited): retry after the minute', [
+    problemExample(429, 'Too Many Requests', 'rate_limited', 'more than 1200 requests a minute from 10.0.0.7'),
+  ]),
+  500: problemAnswer('a fault of the platform (internal): retry later with the same Idempotency-Key, and quote the requestId', [
+    problemExample(500, 'Internal Server Error', 'internal', 'internal error; quote the requestId when reporting it'),
+  ]),
+} as const;
+
 export const DetectionSchema = Type.Object({
   id: Type.Integer(),
   cameraId: Type.String(),

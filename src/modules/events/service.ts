@@ -6,7 +6,7 @@ import type { Principal } from '../identity/index.ts';
 import { type CoreDeps, type EventsCore, type Prepared, toSummary } from './core.ts';
 import { eventsError } from './errors.ts';
 import { ACTION_PERMISSION, allowedActions, type EventAction, nextState, TRANSITIONS } from './lifecycle.ts';
-import { canSee, reaches, viewerOf, type OrgSnapshot, type Viewer } from './org.ts';
+import { canSee, reaches, unitScopeOf, viewerOf, type EventScope, type OrgSnapshot, type UnitScope, type Viewer } from './org.ts';
 import type {
   ActionBody, CalendarDayInput, PartBody, PartnerPart, PartStep, CalendarView, Category, CategoryInput, CategoryPatch, Department, EventDetail, EventInput, EventList, EventListQuery, RoutingRule, RoutingRuleInput,
 } from './schemas.ts';
@@ -39,8 +39,10 @@ export interface EventLifecycleService {
   create(input: EventInput, caller: Caller): Promise<EventDetail>;
   /** One event; a viewer sees only events of their units or region (403 event_out_of_scope). */
   get(id: number, caller?: Caller): Promise<EventDetail>;
-  /** Events; a viewer gets only those of their units or region. */
-  list(query: EventListQuery, caller?: Caller): Promise<EventList>;
+  /** Events; a viewer (or a scope, e.g. the big screen's) gets only those of their units or region. */
+  list(query: EventListQuery, caller?: Caller | EventScope): Promise<EventList>;
+  /** The reach of the principal's grants of `permission` (城市/区县: a district's, a department's or the whole city's). */
+  unitScope(principal: Principal, permission: string): Promise<UnitScope>;
   /** Apply a lifecycle action; 409 transition_not_allowed when the state does not allow it, 403 when the caller's role or unit does not. */
   act(id: number, action: EventAction, body: ActionBody, caller: Caller): Promise<EventDetail>;
   /**
@@ -173,7 +175,7 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
           return core.handOver(tx, row, settings.commandCenter, 'escalated', actor, note || '升级至市级指挥中心', prep, { escalation_level: level, routed_by: `actor:${actor}` });
         }
         await store.updateEvent(tx, id, { escalation_level: level, escalated_at: now.toISOString(), updated_at: now.toISOString() });
-        return core.record(tx, row, 'escalated', { actor, at: now, from: row.state, to: row.state, department: row.department_code, note: note || `escalation level ${level}` });
+        return core.record(tx, row, 'escalated', { actor, at: now, from: row.state, to: row.state, department: row.department_code, note: note || `escalation level ${level}`, escalationLevel: level });
       }
       case 'joint': {
         const lead = body.departmentCode ?? row.department_code ?? settings.commandCenter;
@@ -365,13 +367,15 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
       let scope: ListScope | undefined;
       let units: string[] | undefined;
       if (caller !== undefined && typeof caller !== 'string') {
-        scope = { all: caller.read.all, units: [...caller.read.units], region: [...caller.read.region] };
-        if (query.mine) units = [...(await org.snapshot()).subtree(caller.ownUnits)];
+        const read = 'read' in caller ? caller.read : caller;
+        scope = { all: read.all, units: read.units, region: read.region };
+        if (query.mine && 'read' in caller) units = [...(await org.snapshot()).subtree(caller.ownUnits)];
       }
       const { total, rows } = await store.list({ ...query, ...(scope ? { scope } : {}), ...(units ? { units } : {}) }, now);
       const names = (await org.snapshot()).name;
       return { total, items: rows.map((r) => toSummary(r, now, names)) };
     },
+    unitScope: (principal, permission) => unitScopeOf(org, principal, permission, settings.commandCenter),
     async act(id, action, body, caller) {
       const before = await store.event(db, id);
       const prep = await core.prepare([body.departmentCode, ...(body.partnerCodes ?? []), before?.department_code ?? undefined]);

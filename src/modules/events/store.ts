@@ -122,8 +122,16 @@ export interface ScenarioRow {
 /** Who may see which events, as SQL sees it: lead/partner units, or the place for a dispatcher's region. */
 export interface ListScope {
   all: boolean;
-  units: readonly string[];
-  region: readonly string[];
+  units: Iterable<string>;
+  region: Iterable<string>;
+}
+
+/** The events a scope sees (lead or partner unit in `units` or `region`, or located in `region`), as SQL over `e`; pushes its two parameters. */
+function scopeClause(scope: ListScope, params: unknown[]): string {
+  params.push([...scope.units], [...scope.region]);
+  const u = `$${params.length - 1}::text[]`;
+  const r = `$${params.length}::text[]`;
+  return `(e.department_code = ANY(${u}) OR e.partner_codes && ${u} OR e.department_code = ANY(${r}) OR e.partner_codes && ${r} OR e.district_code = ANY(${r}) OR e.town_code = ANY(${r}))`;
 }
 
 export interface ListFilter extends EventListQuery {
@@ -317,12 +325,7 @@ export function createEventsStore(db: Database) {
       };
       if (q.department) add('(e.department_code = ? OR ? = ANY(e.partner_codes))', q.department);
       if (q.units) add('(e.department_code = ANY(?::text[]) OR e.partner_codes && ?::text[])', q.units);
-      if (q.scope && !q.scope.all) {
-        params.push(q.scope.units, q.scope.region);
-        const u = `$${params.length - 1}::text[]`;
-        const r = `$${params.length}::text[]`;
-        where.push(`(e.department_code = ANY(${u}) OR e.partner_codes && ${u} OR e.department_code = ANY(${r}) OR e.partner_codes && ${r} OR e.district_code = ANY(${r}) OR e.town_code = ANY(${r}))`);
-      }
+      if (q.scope && !q.scope.all) where.push(scopeClause(q.scope, params));
       if (q.escalated !== undefined) where.push(q.escalated ? 'e.escalation_level > 0' : 'e.escalation_level = 0');
       if (q.state === 'open') where.push("e.state <> 'closed'");
       else if (q.state) add('e.state = ?', q.state);
@@ -376,7 +379,7 @@ export function createEventsStore(db: Database) {
       if (q.from) add('d.detected_at >= ?', q.from);
       if (q.to) add('d.detected_at < ?', q.to);
       if (q.scope && !q.scope.all) {
-        params.push(q.scope.units, q.scope.region);
+        params.push([...q.scope.units], [...q.scope.region]);
         const u = `$${params.length - 1}::text[]`;
         const r = `$${params.length}::text[]`;
         where.push(`(e.department_code = ANY(${u}) OR e.partner_codes && ${u} OR e.department_code = ANY(${r}) OR e.partner_codes && ${r} OR e.district_code = ANY(${r}) OR e.town_code = ANY(${r})
@@ -462,7 +465,9 @@ export function createEventsStore(db: Database) {
       return rows.map((r) => ({ id: Number(r.id), kind: r.kind }));
     },
     /** Per department: totals, open, handled, on time and overdue (reported late, or open past the deadline). */
-    async stats(from: Date, to: Date, now: Date): Promise<Array<{ code: string; total: number; open: number; handled: number; on_time: number; overdue: number }>> {
+    async stats(from: Date, to: Date, now: Date, scope?: ListScope): Promise<Array<{ code: string; total: number; open: number; handled: number; on_time: number; overdue: number }>> {
+      const params: unknown[] = [from.toISOString(), to.toISOString(), now.toISOString()];
+      const scoped = scope && !scope.all ? ` AND ${scopeClause(scope, params)}` : '';
       const { rows } = await db.query<{ code: string; total: number; open: number; handled: number; on_time: number; overdue: number }>(
         `SELECT e.department_code AS code, count(*)::int AS total,
            count(*) FILTER (WHERE e.state <> 'closed')::int AS open,
@@ -471,8 +476,8 @@ export function createEventsStore(db: Database) {
            count(*) FILTER (WHERE (e.reported_at IS NOT NULL AND e.reported_at > e.deadline_at)
                                OR (e.reported_at IS NULL AND e.state IN ('dispatched', 'accepted', 'handling') AND e.deadline_at < $3))::int AS overdue
          FROM events_events e
-         WHERE e.created_at >= $1 AND e.created_at < $2 AND e.department_code IS NOT NULL GROUP BY e.department_code ORDER BY e.department_code`,
-        [from.toISOString(), to.toISOString(), now.toISOString()],
+         WHERE e.created_at >= $1 AND e.created_at < $2 AND e.department_code IS NOT NULL${scoped} GROUP BY e.department_code ORDER BY e.department_code`,
+        params,
       );
       return rows;
     },

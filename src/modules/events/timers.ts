@@ -1,6 +1,7 @@
 // 时限管理 time limits: the deadline timer (warnings before, escalation after) and the on-time rate.
 import type { OutboxRelay } from '../../platform/bus/index.ts';
 import type { CoreDeps, EventsCore } from './core.ts';
+import type { EventScope } from './org.ts';
 import type { Stats, StatsQuery } from './schemas.ts';
 
 const DAY = 86_400_000;
@@ -35,7 +36,7 @@ export function createTimers(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
             });
           } else {
             await store.updateEvent(tx, d.id, { escalated_at: now.toISOString(), warned_at: row.warned_at ?? now.toISOString(), escalation_level: level, updated_at: now.toISOString() });
-            await core.record(tx, row, 'escalated', { actor: 'system', at: now, from: row.state, to: row.state, department: row.department_code, note: `${note}; at the city command center (level ${level})` });
+            await core.record(tx, row, 'escalated', { actor: 'system', at: now, from: row.state, to: row.state, department: row.department_code, note: `${note}; at the city command center (level ${level})`, escalationLevel: level });
           }
           escalated++;
         } else if (warnAt && warnAt <= now && row.warned_at === null) {
@@ -67,12 +68,12 @@ export function createTimers(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
       timer = undefined;
       await running;
     },
-    /** 按时办结率 per department over events created in [from, to) (default: the last 30 days). */
-    async stats(q: StatsQuery): Promise<Stats> {
+    /** 按时办结率 per department over events created in [from, to) (default: the last 30 days), those `scope` sees when given. */
+    async stats(q: StatsQuery, scope?: EventScope): Promise<Stats> {
       const now = clock.now();
       const to = q.to ? new Date(q.to) : new Date(now.getTime() + 1);
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
-      const rows = await store.stats(from, to, now);
+      const rows = await store.stats(from, to, now, scope);
       const names = (await deps.org.snapshot()).name;
       const rate = (onTime: number, overdue: number) => (onTime + overdue === 0 ? null : onTime / (onTime + overdue));
       const sum = (k: 'total' | 'open' | 'on_time' | 'overdue') => rows.reduce((s, r) => s + r[k], 0);

@@ -1,7 +1,8 @@
 /**
  * Screen module (大屏 the big screen, 态势感知 situational awareness): KPIs of events, devices and
- * alarms with trends and rankings, and a live server-sent event stream fed by the bus. The page
- * itself is the console's /screen; its map layers come from the map module. Whole public surface.
+ * alarms with trends and rankings, and a live server-sent event stream fed by the bus — each of the
+ * viewer's scope (城市/区县 两级大屏: the city, a district, a department). The page itself is the
+ * console's /screen; its map layers come from the map module. Whole public surface.
  */
 import { fileURLToPath } from 'node:url';
 import type { BusSubscription } from '../../platform/bus/index.ts';
@@ -42,6 +43,7 @@ export function createScreenModule(ctx: Pick<ModuleContext, 'bus' | 'clock' | 'l
   };
 }
 
-export type { ScreenService } from './service.ts';
-export type { Kpis, LiveAlarm, LiveEvent, StreamMessage, TrendPoint } from './schemas.ts';
-export { createStreamHub, type StreamHub, type StreamHubOptions } from './stream.ts';
+export type { ScreenAudience, ScreenService } from './service.ts';
+export type { Kpis, LiveAlarm, LiveEvent, ScreenScopeView, StreamMessage, TrendPoint } from './schemas.ts';
+export type { DeviceFacts, ScopeFacts, ScreenScope } from './scope.ts';
+export { createStreamHub, type StreamAudience, type StreamHub, type StreamHubOptions } from './stream.ts';

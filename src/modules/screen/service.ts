@@ -1,21 +1,32 @@
 // The big screen's server side: bus events become stream messages (enriched with the event's
 // title and place, the alarm's device and position), and KPIs are pushed after changes, debounced.
+// Every screen is of its viewer's scope (城市/区县 两级大屏): the KPIs, the list and the stream.
+import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../kernel/index.ts';
 import type { BusEvent } from '../../platform/bus/index.ts';
-import type { EventPlaceUnits, EventsService, Viewer } from '../events/index.ts';
+import type { EventPlaceUnits, EventsService } from '../events/index.ts';
 import type { Principal } from '../identity/index.ts';
 import type { AlarmEvent, DeviceRegistry } from '../iot/index.ts';
 import { createKpiCalculator, type KpiCalculator, type KpiDeps } from './kpi.ts';
 import type { Kpis, LiveAlarm, LiveEvent } from './schemas.ts';
-import { createStreamHub, type StreamHub, type StreamHubOptions } from './stream.ts';
+import { createPlaceIndex, type DeviceFacts, type ScreenScope, seesFacts } from './scope.ts';
+import { createStreamHub, type StreamAudience, type StreamHub, type StreamHubOptions } from './stream.ts';
+
+/** A connected screen: its scope decides what reaches it. */
+export interface ScreenAudience extends StreamAudience {
+  scope: ScreenScope;
+}
 
 export interface ScreenService {
-  kpis(): Promise<Kpis>;
-  /** The latest events the viewer may see, for the stream list when the screen opens (newest first). */
-  recent(limit: number, viewer?: Viewer): Promise<LiveEvent[]>;
-  /** The events module's viewer of a principal: the stream and the list carry only the events it sees. */
-  viewer(principal: Principal): Promise<Viewer>;
-  hub: StreamHub;
+  /** The KPIs of a scope (the whole city without one). */
+  kpis(scope?: ScreenScope): Promise<Kpis>;
+  /** The latest events the scope sees, for the stream list when the screen opens (newest first). */
+  recent(limit: number, scope?: ScreenScope): Promise<LiveEvent[]>;
+  /** The screen a principal sees: the reach of their grants of `permission` (a screen.* permission). */
+  scopeOf(principal: Principal, permission: string): Promise<ScreenScope>;
+  /** Start a client's stream of its scope: events, alarms and KPIs it sees; the KPIs at once unless it resumes. */
+  attach(res: ServerResponse, lastEventId: string | undefined, scope?: ScreenScope): Promise<void>;
+  hub: StreamHub<ScreenAudience>;
   /** Handle one bus event (events.event.*, iot.alarm.*). */
   onBusEvent(e: BusEvent): Promise<void>;
   /** Push KPIs now if clients are connected (normally `kpiDebounceMs` after a change). */
@@ -24,7 +35,7 @@ export interface ScreenService {
 }
 
 export interface ScreenDeps extends KpiDeps {
-  events: KpiDeps['events'] & Pick<EventsService, 'get' | 'viewer'>;
+  events: KpiDeps['events'] & Pick<EventsService, 'get' | 'unitScope'>;
   devices: KpiDeps['devices'] & Pick<DeviceRegistry, 'get'>;
   logger: Logger;
   stream?: StreamHubOptions;
@@ -34,14 +45,28 @@ export interface ScreenDeps extends KpiDeps {
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/** The whole city: what a caller without a principal (in-process) sees. */
+const CITY: ScreenScope = { all: true, key: 'all', units: new Set(), region: new Set(), roots: [], unitNames: new Set(), sees: () => true };
+
+const audienceOf = (scope: ScreenScope): ScreenAudience => ({ key: scope.key, scope, sees: (f) => seesFacts(scope, f) });
+
 export function createScreenService(deps: ScreenDeps): ScreenService {
-  const hub = createStreamHub(deps.stream);
-  const kpi: KpiCalculator = createKpiCalculator(deps);
+  const hub = createStreamHub<ScreenAudience>(deps.stream);
+  const places = createPlaceIndex(deps.city, () => deps.clock.now().getTime());
+  const kpi: KpiCalculator = createKpiCalculator({ ...deps, places });
   let timer: NodeJS.Timeout | undefined;
 
+  /** Each connected scope gets its own KPIs, addressed to it. */
   async function pushKpis(): Promise<void> {
-    if (hub.clients() === 0) return;
-    hub.publish('kpi', await kpi.current());
+    for (const [key, audience] of hub.audiences()) {
+      hub.publish('kpi', await kpi.current(audience?.scope ?? CITY), { audience: key });
+    }
+  }
+
+  async function deviceFacts(d: { ownerDepartment: string; lon: number; lat: number } | undefined): Promise<DeviceFacts> {
+    if (!d) return { ownerDepartment: '', districtCode: null, townCode: null };
+    const at = (await places.resolver().catch(() => () => null))(d.lon, d.lat);
+    return { ownerDepartment: d.ownerDepartment, districtCode: at?.districtCode ?? null, townCode: at?.townCode ?? null };
   }
 
   function schedule(): void {
@@ -79,20 +104,26 @@ export function createScreenService(deps: ScreenDeps): ScreenService {
     return { live, units };
   }
 
-  async function liveAlarm(a: AlarmEvent): Promise<LiveAlarm> {
+  async function liveAlarm(a: AlarmEvent): Promise<{ live: LiveAlarm; device: DeviceFacts }> {
     const d = await deps.devices.get(a.deviceId).catch(() => undefined);
-    return {
+    const live = {
       alarmId: a.alarmId, status: a.status, severity: a.severity, deviceId: a.deviceId, deviceName: d?.name ?? a.deviceId, message: a.message,
       lon: d?.lon ?? null, lat: d?.lat ?? null, at: a.clearedAt ?? a.raisedAt,
     };
+    return { live, device: await deviceFacts(d) };
   }
 
   return {
     hub,
-    kpis: () => kpi.current(),
-    viewer: (principal) => deps.events.viewer(principal, principal.login),
-    async recent(limit, viewer) {
-      const page = await deps.events.list({ limit, offset: 0 }, viewer);
+    kpis: (scope) => kpi.current(scope ?? CITY),
+    scopeOf: (principal, permission) => deps.events.unitScope(principal, permission),
+    async attach(res, lastEventId, scope) {
+      const client = hub.attach(res, lastEventId, scope ? audienceOf(scope) : undefined);
+      // A fresh screen gets its KPIs at once; a resumed one gets what it missed from the history.
+      if (!lastEventId) client.send('kpi', await kpi.current(scope ?? CITY).catch(() => null));
+    },
+    async recent(limit, scope) {
+      const page = await deps.events.list({ limit, offset: 0 }, scope ?? CITY);
       return page.items.map((e) => ({
         eventId: e.id, verb: e.state, state: e.state, title: e.title, categoryName: e.categoryName, severity: e.severity, source: e.source,
         departmentName: e.departmentName, districtCode: e.place.districtCode, lon: e.place.lon, lat: e.place.lat, at: e.createdAt,
@@ -102,9 +133,10 @@ export function createScreenService(deps: ScreenDeps): ScreenService {
       const data = (e.data ?? {}) as Record<string, unknown>;
       if (e.subject.startsWith('events.event.')) {
         const live = await liveEvent(data, e.subject.slice('events.event.'.length));
-        if (live) hub.publish('event', live.live, live.units);
+        if (live) hub.publish('event', live.live, { facts: { event: live.units } });
       } else if (e.subject.startsWith('iot.alarm.')) {
-        hub.publish('alarm', await liveAlarm(data as unknown as AlarmEvent));
+        const alarm = await liveAlarm(data as unknown as AlarmEvent);
+        hub.publish('alarm', alarm.live, { facts: { device: alarm.device } });
       } else return;
       schedule();
     },

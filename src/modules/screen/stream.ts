@@ -2,8 +2,14 @@
 // Last-Event-ID resume, heartbeats, and a bounded queue per client — a client that cannot keep up
 // is disconnected and resumes from the history when it reconnects.
 import type { ServerResponse } from 'node:http';
-import type { EventPlaceUnits } from '../events/index.ts';
 import type { StreamMessage } from './schemas.ts';
+import type { ScopeFacts } from './scope.ts';
+
+/** Who a client is: its scope's key (for messages addressed to one scope) and what it sees. */
+export interface StreamAudience {
+  key: string;
+  sees(facts: ScopeFacts): boolean;
+}
 
 export interface StreamHubOptions {
   /** Messages kept for resume (default 1 000). */
@@ -14,39 +20,42 @@ export interface StreamHubOptions {
   heartbeatMs?: number;
 }
 
-export interface StreamHub {
-  /** Send to every client; with `units`, only to clients whose scope sees them. */
-  publish(kind: StreamMessage['kind'], data: unknown, units?: EventPlaceUnits): StreamMessage;
+export interface StreamHub<A extends StreamAudience = StreamAudience> {
+  /** Send to every client; with `facts`, only to clients whose scope sees them; with `audience`, only to clients of that scope key. */
+  publish(kind: StreamMessage['kind'], data: unknown, to?: { facts?: ScopeFacts; audience?: string }): StreamMessage;
   /**
    * Start a text/event-stream answer on `res`, replaying what followed `lastEventId`; returns the
-   * client's detach. With `sees`, messages that carry units reach the client only when it sees them.
+   * client's detach. With an audience, messages that carry facts reach the client only when it sees
+   * them, and messages addressed to a scope only when it is the client's (no audience: key `all`).
    */
-  attach(res: ServerResponse, lastEventId: string | undefined, sees?: (units: EventPlaceUnits) => boolean): { send(kind: StreamMessage['kind'], data: unknown): void; detach(): void };
+  attach(res: ServerResponse, lastEventId: string | undefined, audience?: A): { send(kind: StreamMessage['kind'], data: unknown): void; detach(): void };
   clients(): number;
+  /** The scope keys of the connected clients, each with one of its clients' audience. */
+  audiences(): Map<string, A | undefined>;
   /** End every stream (shutdown). */
   closeAll(): void;
   stop(): void;
 }
 
-interface Client {
+interface Client<A extends StreamAudience> {
   res: ServerResponse;
-  sees?: (units: EventPlaceUnits) => boolean;
+  audience?: A;
   queue: string[];
   blocked: boolean;
 }
 
 const frame = (m: StreamMessage): string => `id: ${m.id}\nevent: ${m.kind}\ndata: ${JSON.stringify(m.data)}\n\n`;
 
-export function createStreamHub(options: StreamHubOptions = {}): StreamHub {
+export function createStreamHub<A extends StreamAudience = StreamAudience>(options: StreamHubOptions = {}): StreamHub<A> {
   const historySize = options.history ?? 1000;
   const maxQueued = options.maxQueued ?? 256;
   // Ids are "<boot>-<seq>": an id from before a restart is recognisably not resumable.
   const boot = Date.now().toString(36);
   let seq = 0;
   const history: StreamMessage[] = [];
-  const clients = new Set<Client>();
+  const clients = new Set<Client<A>>();
 
-  function write(c: Client, text: string): void {
+  function write(c: Client<A>, text: string): void {
     if (c.blocked) {
       if (c.queue.length >= maxQueued) {
         // Too slow: drop it; the browser's EventSource reconnects with Last-Event-ID.
@@ -65,7 +74,10 @@ export function createStreamHub(options: StreamHubOptions = {}): StreamHub {
   }, options.heartbeatMs ?? 15_000);
   heartbeat.unref();
 
-  const visible = (c: Client, m: StreamMessage): boolean => !m.units || !c.sees || c.sees(m.units);
+  const visible = (c: Client<A>, m: StreamMessage): boolean => {
+    if (m.audience !== undefined) return (c.audience?.key ?? 'all') === m.audience;
+    return !m.facts || !c.audience || c.audience.sees(m.facts);
+  };
 
   function replayAfter(lastEventId: string | undefined): StreamMessage[] | 'reset' | undefined {
     if (lastEventId === undefined || lastEventId === '') return undefined;
@@ -78,22 +90,22 @@ export function createStreamHub(options: StreamHubOptions = {}): StreamHub {
   }
 
   return {
-    publish(kind, data, units) {
-      const m: StreamMessage = { id: `${boot}-${++seq}`, kind, data, ...(units ? { units } : {}) };
+    publish(kind, data, to = {}) {
+      const m: StreamMessage = { id: `${boot}-${++seq}`, kind, data, ...(to.facts ? { facts: to.facts } : {}), ...(to.audience !== undefined ? { audience: to.audience } : {}) };
       history.push(m);
       if (history.length > historySize) history.shift();
       const text = frame(m);
       for (const c of clients) if (visible(c, m)) write(c, text);
       return m;
     },
-    attach(res, lastEventId, sees) {
+    attach(res, lastEventId, audience) {
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      const c: Client = { res, queue: [], blocked: false, ...(sees ? { sees } : {}) };
+      const c: Client<A> = { res, queue: [], blocked: false, ...(audience ? { audience } : {}) };
       res.on('drain', () => {
         c.blocked = false;
         while (c.queue.length > 0 && !c.blocked) {
@@ -116,6 +128,11 @@ export function createStreamHub(options: StreamHubOptions = {}): StreamHub {
       };
     },
     clients: () => clients.size,
+    audiences() {
+      const out = new Map<string, A | undefined>();
+      for (const c of clients) if (!out.has(c.audience?.key ?? 'all')) out.set(c.audience?.key ?? 'all', c.audience);
+      return out;
+    },
     closeAll() {
       for (const c of clients) c.res.end();
       clients.clear();

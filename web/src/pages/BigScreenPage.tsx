@@ -1,7 +1,7 @@
 // /screen 大屏: a full-screen dark city operations screen. The map in the middle, KPI tiles, trends
 // and rankings in ECharts, and the live event stream — all updated by the server's event stream
 // (no polling). Needs a signed-in account: without one it goes to the console's sign-in page and
-// comes back here.
+// comes back here. Every figure is of the viewer's scope (城市/区县 两级大屏): the header says which.
 import { Button, Spin } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -65,6 +65,19 @@ function DepartmentRanking({ departments }: { departments: Kpis['departments'] }
   );
 }
 
+/** 数据范围 which part of the city the screen shows: 全市, or the district / department of the viewer's grant. */
+function ScopeBadge({ scope }: { scope: Kpis['scope'] | undefined }) {
+  const { t } = useTranslation();
+  if (!scope) return null;
+  const text = scope.all ? t('screen.scope.city') : `${t(`screen.scope.${scope.level}`)} · ${scope.units.map((u) => u.name).join('、')}`;
+  return (
+    <span data-testid="screen-scope" data-all={scope.all ? 'true' : 'false'} data-units={scope.units.map((u) => u.code).join(',')} title={t('screen.scopeTitle')}
+      style={{ border: '1px solid #1668dc', borderRadius: 4, padding: '1px 8px', color: '#91caff', whiteSpace: 'nowrap' }}>
+      {text}
+    </span>
+  );
+}
+
 function Clock() {
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
@@ -92,8 +105,13 @@ function Screen() {
     <div data-testid="big-screen" style={{ position: 'fixed', inset: 0, background: 'radial-gradient(ellipse at center, #0a2142 0%, #020b1a 75%)', color: '#d6e4ff', display: 'grid', gridTemplateRows: '64px 1fr', fontFamily: 'system-ui, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif' }}>
       <style>{'@keyframes ocb-screen-in { from { background: rgba(54, 207, 201, 0.35); } to { background: transparent; } }'}</style>
       <header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', padding: '0 20px', borderBottom: '1px solid #1d3b5e' }}>
-        <div style={{ fontSize: 12, color: '#7f9cbf' }}>{t('screen.subtitle')}</div>
-        <h1 style={{ margin: 0, fontSize: 26, letterSpacing: 4, color: '#e6f4ff', textShadow: '0 0 12px #1668dc' }}>{t('screen.title')}</h1>
+        <div style={{ display: 'flex', gap: 12, alignItems: 'center', fontSize: 12, color: '#7f9cbf' }}>
+          {t('screen.subtitle')}
+          <ScopeBadge scope={kpis?.scope} />
+        </div>
+        <h1 style={{ margin: 0, fontSize: 26, letterSpacing: 4, color: '#e6f4ff', textShadow: '0 0 12px #1668dc' }}>
+          {kpis && !kpis.scope.all ? `${kpis.scope.units.map((u) => u.name).join('、')} · ` : ''}{t('screen.title')}
+        </h1>
         <div style={{ display: 'flex', gap: 12, alignItems: 'center', fontSize: 13 }}>
           <span data-testid="screen-status" data-connected={connected ? 'true' : 'false'} style={{ color: connected ? '#52c41a' : '#faad14' }}>
             ● {connected ? t('screen.live') : t('screen.reconnecting')}
@@ -122,10 +140,10 @@ function Screen() {
           </Panel>
         </div>
         <div style={{ ...PANEL, position: 'relative', padding: 0, overflow: 'hidden' }}>
-          {layers.length > 0 ? <ScreenMap ref={map} layers={layers} /> : <Spin style={{ margin: '30% auto', display: 'block' }} />}
+          {layers.length > 0 ? <ScreenMap ref={map} layers={layers} focus={kpis?.scope.level === 'district' && kpis.scope.units.length === 1 ? kpis.scope.units[0]?.code : undefined} /> : <Spin style={{ margin: '30% auto', display: 'block' }} />}
         </div>
         <div style={{ display: 'flex', flexDirection: 'column', gap: 12, minHeight: 0 }}>
-          <Panel title={t('screen.districts')}>
+          <Panel title={kpis?.areaLevel === 'town' ? t('screen.towns') : t('screen.districts')}>
             <ScreenChart testId="screen-districts" height={200} option={rankingOption((kpis?.districts ?? []).map((d) => d.name), (kpis?.districts ?? []).map((d) => d.open), '#36cfc9')} />
           </Panel>
           <Panel title={t('screen.departments')}>

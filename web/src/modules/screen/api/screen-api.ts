@@ -7,8 +7,16 @@ export interface TrendPoint {
   closed: number;
 }
 
+/** What the screen shows (城市/区县 两级大屏): the whole city, or the units the viewer's grant is scoped to. */
+export interface ScreenScope {
+  all: boolean;
+  level: 'city' | 'district' | 'town' | 'department' | 'units';
+  units: Array<{ code: string; name: string; kind: string }>;
+}
+
 export interface Kpis {
   at: string;
+  scope: ScreenScope;
   eventsToday: number;
   open: number;
   overdue: number;
@@ -19,6 +27,8 @@ export interface Kpis {
   trendHours: TrendPoint[];
   trendDays: TrendPoint[];
   departments: Array<{ code: string; name: string; total: number; open: number; overdue: number; onTimeRate: number | null }>;
+  /** What `districts` ranks: districts, or a district screen's towns and streets. */
+  areaLevel: 'district' | 'town';
   districts: Array<{ code: string; name: string; open: number; total7d: number }>;
 }
 

@@ -1,11 +1,12 @@
 // The city map in the middle of the big screen: the platform's district boundaries, open events and
 // active alarms as vector tiles (reloaded when the stream says they changed), and the points the
-// stream just brought, highlighted.
+// stream just brought, highlighted. A district's screen (区县级大屏) frames its district.
 import type { GeoJSONSource, StyleSpecification, VectorTileSource } from 'maplibre-gl';
 import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import { fetchJson } from '../../../app/api.ts';
 import type { MapLayer } from '../../map/api/map-api.ts';
 import { CITY_BOUNDS, styleLayers, tileSource } from '../../map/layer-style.ts';
 import type { StreamItem } from '../hooks/use-screen-stream.ts';
@@ -35,7 +36,29 @@ function style(layers: readonly MapLayer[]): StyleSpecification {
   };
 }
 
-export const ScreenMap = forwardRef<ScreenMapHandle, { layers: readonly MapLayer[] }>(function ScreenMap({ layers }, ref) {
+/** West, south, east, north of every position in a GeoJSON coordinates array (any nesting). */
+function boundsOf(coordinates: unknown): [number, number, number, number] | undefined {
+  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c: unknown): void => {
+    if (!Array.isArray(c)) return;
+    if (typeof c[0] === 'number' && typeof c[1] === 'number') {
+      box[0] = Math.min(box[0], c[0]);
+      box[1] = Math.min(box[1], c[1]);
+      box[2] = Math.max(box[2], c[0]);
+      box[3] = Math.max(box[3], c[1]);
+      return;
+    }
+    for (const x of c) walk(x);
+  };
+  walk(coordinates);
+  return Number.isFinite(box[0]) ? box : undefined;
+}
+
+interface DistrictBoundaries {
+  features: Array<{ properties: Record<string, unknown> | null; geometry: { coordinates?: unknown } | null }>;
+}
+
+export const ScreenMap = forwardRef<ScreenMapHandle, { layers: readonly MapLayer[]; focus?: string | undefined }>(function ScreenMap({ layers, focus }, ref) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const live = useRef<Array<{ key: string; lon: number; lat: number; color: string }>>([]);
@@ -57,6 +80,20 @@ export const ScreenMap = forwardRef<ScreenMapHandle, { layers: readonly MapLayer
       mapRef.current = null;
     };
   }, [layers]);
+
+  // 区县级大屏: frame the district of the screen's scope (from the platform's own boundaries).
+  useEffect(() => {
+    if (!focus) return;
+    const abort = new AbortController();
+    fetchJson<DistrictBoundaries>('/api/map/layers/districts/geojson', { signal: abort.signal }).then(
+      (fc) => {
+        const box = boundsOf(fc.features.find((f) => f.properties?.code === focus)?.geometry?.coordinates);
+        if (box && mapRef.current) mapRef.current.fitBounds(box, { padding: 24, duration: 0 });
+      },
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [focus, layers]);
 
   useImperativeHandle(ref, () => ({
     show(item) {

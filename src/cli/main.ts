@@ -233,6 +233,26 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('devices')
+    .description('IoT devices (物联设备) of a running platform')
+    .command('rotate')
+    .description('rotate device tokens and print the new credentials as CSV (deviceId,token) — shown only this once')
+    .argument('[ids...]', 'device ids')
+    .option('--missing-broker-account', "the devices whose account in the external broker has no password (registered before Mosquitto dynamic security was configured)")
+    .option('--url <url>', 'the platform (management API)', `http://127.0.0.1:${process.env.PORT ?? '8080'}`)
+    .option('--api-key <key>', 'API key with iot.device.read and iot.device.write (default: CITYBRAIN_API_KEY)')
+    .addHelpText('after', '\nThe old tokens stop working at once (Mosquitto dynamic security) or within 30 s (embedded broker).\nExample: citybrain devices rotate --missing-broker-account > new-device-tokens.csv\nExit status: 0 rotated, 1 some request failed, 2 nothing to rotate was named.')
+    .action(async (ids: string[], opts: { missingBrokerAccount?: boolean; url: string; apiKey?: string }) => {
+      try {
+        const { rotateDeviceTokens } = await import('./devices.ts');
+        const apiKey = opts.apiKey ?? process.env.CITYBRAIN_API_KEY;
+        process.exit(await rotateDeviceTokens({ url: opts.url, ...(apiKey ? { apiKey } : {}), ids, missingBrokerAccount: opts.missingBrokerAccount ?? false }, out, err));
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
     .command('quality')
     .description('data quality (数据质量)')
     .command('run')

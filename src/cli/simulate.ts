@@ -83,6 +83,14 @@ export function reading(s: DemoSensor, scenario: Scenario, x: number, hour: numb
     case 'ManholeSensor':
       // Urban waterlogging (内涝) follows the rain closely.
       return { waterLevel: round(clamp(0.35 + 1.9 * flood.rain + 0.02 * noise(), 0, 20), 2), tilt: round(1 + 0.2 * Math.abs(noise()), 1), gasConcentration: round(4 + Math.abs(noise()), 1) };
+    case 'SewerPipeSensor': {
+      // The drains fill with the rain, a little ahead of the manholes.
+      const fill = clamp(32 + 64 * flood.rain + 2 * noise(), 0, 100);
+      return { fillLevel: round(fill, 1), flow: round(160 * (1 + 3 * flood.rain) + 5 * noise(), 1), velocity: round(0.5 + 1.3 * flood.rain + 0.03 * noise(), 2) };
+    }
+    case 'WaterSupplyPipeSensor':
+      // Demand peaks in the afternoon: more flow, less pressure.
+      return { flow: round(420 + 120 * day + 10 * noise(), 1), velocity: round(0.9 + 0.25 * day + 0.02 * noise(), 2), pressure: round(320 - 40 * day + 5 * noise(), 1) };
     case 'SmartPole': {
       const night = hour < 6 || hour >= 18;
       return { powerState: night ? 1 : 0, illuminanceLevel: night ? 80 : 0, powerConsumption: night ? round(118 + 4 * noise(), 1) : 2 };
@@ -96,10 +104,10 @@ export function reading(s: DemoSensor, scenario: Scenario, x: number, hour: numb
   }
 }
 
-/** The scenario's devices first: for a flood the river gauges, rain gauges and manholes. */
+/** The scenario's devices first: for a flood the river gauges, rain gauges, manholes and sewer pipes. */
 function ordered(all: DemoSensor[], scenario: Scenario): DemoSensor[] {
   if (scenario !== 'flood') return all;
-  const first = new Set(['WaterLevelSensor', 'RainGauge', 'ManholeSensor']);
+  const first = new Set(['WaterLevelSensor', 'RainGauge', 'ManholeSensor', 'SewerPipeSensor']);
   return [...all.filter((s) => first.has(s.typeId)), ...all.filter((s) => !first.has(s.typeId))];
 }
 

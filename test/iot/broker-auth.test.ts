@@ -1,7 +1,9 @@
 // Device accounts in an external Mosquitto (dynamic security plugin): the platform mirrors each
 // device's token and topic ACL into the broker, so with MQTT_URL a device still cannot publish as
-// another device, and a rotated, disabled or deleted device's old credential stops working. The
-// test starts its own Mosquitto on a free port with a generated config and dynsec file.
+// another device, and a rotated, disabled or deleted device's old credential stops working; devices
+// registered before dynamic security get an account without a password, are counted until their
+// token is rotated (`citybrain devices rotate --missing-broker-account`). The test starts its own
+// Mosquitto on a free port with a generated config and dynsec file.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -11,6 +13,8 @@ import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../src/app.ts';
+import { rotateDeviceTokens } from '../../src/cli/devices.ts';
+import { apiKeyWith } from '../identity/support.ts';
 import { testPlatformOptions } from '../support/platform.ts';
 import { connectDevice, waterSensor } from './support.ts';
 
@@ -138,12 +142,29 @@ describe.skipIf(!hasBroker)('device accounts in Mosquitto dynamic security (skip
       "INSERT INTO iot_devices (id, type_id, name, owner_department, lon, lat, access_tier, token_hash, token_rotated_at, created_at, updated_at) VALUES ('dyn-early', 'WaterLevelSensor', 'early', '水利局', 116, 36, 'general', '\\x00', now(), now(), now())",
     );
     (await as('dyn-stale', 'stale-secret')).end(true);
-    const result = await access?.reconcile(platform.modules.iot.registry.states());
-    expect(result).toMatchObject({ removed: 1, created: 1, withoutCredential: ['dyn-early'] });
+    const status = await platform.modules.iot.reconcileBrokerAccounts();
+    expect(status).toMatchObject({ configured: true, lastReconciliation: { removed: 1, created: 1, withoutCredential: 1 }, devicesWithoutBrokerPassword: 1 });
     await expect(as('dyn-stale', 'stale-secret')).rejects.toThrow(/Not authorized|Bad username or password/i);
-    // Its token is kept only hashed: rotating gives the broker account a password.
-    const { token } = await platform.modules.iot.registry.rotateToken('dyn-early');
-    (await as('dyn-early', token)).end(true);
-    expect(await access?.reconcile(platform.modules.iot.registry.states())).toMatchObject({ devices: 2, created: 0, removed: 0, enabledChanged: 0 });
+    // Its token is kept only hashed, so its account has no password; later reconciliations still count it.
+    await expect(as('dyn-early', 'dvt_anything')).rejects.toThrow(/Not authorized|Bad username or password/i);
+    expect(await platform.modules.iot.reconcileBrokerAccounts()).toMatchObject({ lastReconciliation: { created: 0, withoutCredential: 0 }, devicesWithoutBrokerPassword: 1 });
+    const apiKey = await apiKeyWith(platform, ['iot.device.read', 'iot.device.write']);
+    const listed = await fetch(`${platform.url}/api/iot/broker-access`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(await listed.json()).toMatchObject({ configured: true, devicesWithoutBrokerPassword: 1 });
+    expect((await platform.modules.iot.registry.list({ brokerPasswordMissing: true, limit: 100, offset: 0 })).devices.map((d) => d.id)).toEqual(['dyn-early']);
+
+    // `citybrain devices rotate --missing-broker-account` gives it a password and prints it as CSV.
+    const lines: string[] = [];
+    const problems: string[] = [];
+    expect(await rotateDeviceTokens({ url: platform.url, apiKey, ids: [], missingBrokerAccount: true }, (l) => lines.push(l), (l) => problems.push(l))).toBe(0);
+    expect(lines[0]).toBe('deviceId,token');
+    expect(lines).toHaveLength(2);
+    const [id, token] = (lines[1] ?? '').split(',');
+    expect(id).toBe('dyn-early');
+    (await as('dyn-early', token ?? '')).end(true);
+    expect(await platform.modules.iot.reconcileBrokerAccounts()).toMatchObject({ lastReconciliation: { devices: 2, created: 0, removed: 0, enabledChanged: 0 }, devicesWithoutBrokerPassword: 0 });
+    // Nothing left to rotate.
+    expect(await rotateDeviceTokens({ url: platform.url, apiKey, ids: [], missingBrokerAccount: true }, (l) => lines.push(l), (l) => problems.push(l))).toBe(0);
+    expect(lines).toHaveLength(2);
   });
 });

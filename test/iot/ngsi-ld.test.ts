@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/kernel/index.ts';
 import { createIotModule, iotMigrations, type IotModule } from '../../src/modules/iot/index.ts';
+import { CORE_CONTEXT } from '../../src/modules/iot/ngsi-ld/index.ts';
 import { createHttpServer, createMemoryRateLimiter, createMetrics, createMqttEngine, type HttpApp } from '../../src/platform/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { silent, waterSensor } from './support.ts';
@@ -92,6 +93,42 @@ forEachDatabase('NGSI-LD API', { migrations: [iotMigrations] }, (ctx) => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^application\/ld\+json/);
     expect(r.body['@context']).toMatchObject({ value: 'ngsi-ld:hasValue', Property: 'ngsi-ld:Property', '@vocab': 'https://uri.etsi.org/ngsi-ld/default-context/' });
+    // The whole core context, not only the terms this implementation uses.
+    const served = r.body['@context'] as unknown as Record<string, string | { '@id': string; '@type'?: string; '@container'?: string }>;
+    expect(Object.keys(served).length).toBeGreaterThan(170);
+    expect(served).toMatchObject({
+      '@version': 1.1,
+      '@protected': true,
+      object: { '@id': 'ngsi-ld:hasObject', '@type': '@id' },
+      languageMap: { '@id': 'ngsi-ld:hasLanguageMap', '@container': '@language' },
+      GeoProperty: 'ngsi-ld:GeoProperty',
+      Relationship: 'ngsi-ld:Relationship',
+      LanguageProperty: 'ngsi-ld:LanguageProperty',
+      observedAt: { '@id': 'ngsi-ld:observedAt', '@type': 'DateTime' },
+      instanceId: { '@id': 'ngsi-ld:instanceId', '@type': '@id' },
+      unitCode: 'ngsi-ld:unitCode',
+      observationSpace: 'ngsi-ld:observationSpace',
+      operationSpace: 'ngsi-ld:operationSpace',
+      Feature: 'geojson:Feature',
+      FeatureCollection: 'geojson:FeatureCollection',
+      features: { '@container': '@set', '@id': 'geojson:features' },
+      MultiPolygon: 'geojson:MultiPolygon',
+      ContextSourceRegistration: 'ngsi-ld:ContextSourceRegistration',
+      endpoint: 'ngsi-ld:endpoint',
+      triggerReason: 'ngsi-ld:triggerReason',
+      timeproperty: 'ngsi-ld:timeproperty',
+      stddev: { '@id': 'ngsi-ld:stddev', '@container': '@list' },
+      deletedAt: { '@id': 'ngsi-ld:deletedAt', '@type': 'DateTime' },
+    });
+    // Each term expands to the IRI it defines.
+    const prefixes: Record<string, string> = { 'ngsi-ld': 'https://uri.etsi.org/ngsi-ld/', geojson: 'https://purl.org/geojson/vocab#' };
+    for (const [term, def] of Object.entries(served)) {
+      if (term.startsWith('@') || term in prefixes || term === 'id' || term === 'type') continue;
+      const raw = typeof def === 'string' ? def : def['@id'];
+      const colon = raw.indexOf(':');
+      const iri = colon > 0 && prefixes[raw.slice(0, colon)] ? `${prefixes[raw.slice(0, colon)] ?? ''}${raw.slice(colon + 1)}` : raw.includes(':') ? raw : `https://uri.etsi.org/ngsi-ld/default-context/${raw}`;
+      expect(CORE_CONTEXT.terms.get(term), term).toBe(iri);
+    }
   });
 
   it('creates an entity and reads it back normalized and as keyValues', async () => {
@@ -395,5 +432,28 @@ forEachDatabase('NGSI-LD API', { migrations: [iotMigrations] }, (ctx) => {
     await iot.registry.remove(id);
     await iot.ngsiLd.devices.sync();
     expect((await get(`/entities/urn:ngsi-ld:Device:${id}`)).status).toBe(404);
+  });
+
+  it('shows pipe-network monitoring points as Pipe entities (Smart Data Models) with their units', async () => {
+    const at = new Date(Math.floor(clock.now().getTime() / 60_000) * 60_000 - 60_000).toISOString();
+    const sewer = await iot.registry.register({ ...waterSensor('pn-sewer'), typeId: 'SewerPipeSensor', name: '排水管网监测点' });
+    const supply = await iot.registry.register({ ...waterSensor('pn-supply'), typeId: 'WaterSupplyPipeSensor', name: '供水管网监测点' });
+    expect(await iot.ingestion.handleHttp('pn-sewer', sewer.token, { observedAt: at, values: { fillLevel: 93.5, flow: 410, velocity: 1.4 } })).toBe(3);
+    expect(await iot.ingestion.handleHttp('pn-supply', supply.token, { observedAt: at, values: { pressure: 310, flow: 450 } })).toBe(2);
+    await expect(iot.ingestion.handleHttp('pn-sewer', sewer.token, { values: { fillLevel: 120 } })).rejects.toThrow();
+    await iot.drain();
+    const pipe = await get('/entities/urn:ngsi-ld:Pipe:pn-sewer');
+    expect(pipe.status, JSON.stringify(pipe.body)).toBe(200);
+    expect(pipe.body).toMatchObject({
+      type: 'Pipe',
+      fillLevel: { type: 'Property', value: 93.5, observedAt: at, unitCode: 'P1' },
+      flow: { type: 'Property', value: 410, unitCode: 'MQH' },
+      velocity: { type: 'Property', value: 1.4, unitCode: 'MTS' },
+      refDevice: { type: 'Relationship', object: 'urn:ngsi-ld:Device:pn-sewer' },
+    });
+    expect((await get('/entities/urn:ngsi-ld:Pipe:pn-supply?options=keyValues')).body).toMatchObject({ type: 'Pipe', pressure: 310, flow: 450 });
+    const full = await get('/entities?type=Pipe&q=fillLevel>90&options=keyValues');
+    expect(list(full.body).map((e) => e.id)).toEqual(['urn:ngsi-ld:Pipe:pn-sewer']);
+    expect((await get('/entities/urn:ngsi-ld:Pipe:pn-supply')).body.pressure).toMatchObject({ unitCode: 'KPA' });
   });
 });

@@ -23,7 +23,7 @@ forEachDatabase('iot device registry', { migrations: [iotMigrations] }, (ctx) =>
     const res = await app.inject({ method: 'GET', url: '/api/iot/device-types' });
     expect(res.statusCode).toBe(200);
     const types = res.json<DeviceType[]>();
-    expect(types.map((t) => t.id)).toEqual(expect.arrayContaining(['RainGauge', 'WaterLevelSensor', 'FlowMeter', 'SoilMoistureSensor', 'AirQualityStation', 'WaterQualityStation', 'PollutionSourceMonitor', 'ManholeSensor', 'SmartPole', 'ParkingSpotSensor']));
+    expect(types.map((t) => t.id)).toEqual(expect.arrayContaining(['RainGauge', 'WaterLevelSensor', 'FlowMeter', 'SoilMoistureSensor', 'AirQualityStation', 'WaterQualityStation', 'PollutionSourceMonitor', 'ManholeSensor', 'SewerPipeSensor', 'WaterSupplyPipeSensor', 'SmartPole', 'ParkingSpotSensor']));
     expect(types.find((t) => t.id === 'AirQualityStation')).toMatchObject({ dataModel: 'dataModel.Environment/AirQualityObserved', nameZh: '空气质量监测站' });
   });
 

@@ -4,6 +4,7 @@
 import type { Logger } from '../../kernel/index.ts';
 import type { MqttDeviceAccess, MqttDeviceGrant } from '../../platform/mqtt/index.ts';
 import { iotError } from './errors.ts';
+import type { BrokerAccessStatus } from './schemas.ts';
 
 /** What the registry calls after a change is stored. */
 export interface DeviceAccessSync {
@@ -15,6 +16,9 @@ export interface DeviceAccessSync {
   remove(id: string): Promise<void>;
 }
 
+/** How an operator gives those devices a password. */
+export const ROTATE_MISSING_HINT = 'citybrain devices rotate --missing-broker-account';
+
 const RECONCILE_EVERY_MS = 10 * 60_000;
 const RETRY_MS = 15_000;
 
@@ -22,8 +26,11 @@ export function createBrokerAccess(deps: {
   access: MqttDeviceAccess;
   logger: Logger;
   devices: () => AsyncIterable<{ id: string; enabled: boolean }>;
-}): DeviceAccessSync & { start(): void; stop(): void; reconcile(): Promise<void> } {
+  /** Persist the devices whose account was created without a password, and count them all. */
+  passwordMissing: { mark(ids: readonly string[]): Promise<void>; count(): Promise<number> };
+}): DeviceAccessSync & { start(): void; stop(): void; reconcile(): Promise<void>; status(): Promise<BrokerAccessStatus> } {
   const { access, logger } = deps;
+  let last: { at: string; result: BrokerAccessStatus['lastReconciliation'] } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -39,9 +46,16 @@ export function createBrokerAccess(deps: {
     running ??= (async () => {
       try {
         const r = await access.reconcile(deps.devices());
-        const fields = { ...r, withoutCredential: r.withoutCredential.length, firstWithoutCredential: r.withoutCredential.slice(0, 20) };
-        if (r.withoutCredential.length > 0) logger.warn(fields, 'iot broker accounts created without a password: rotate these devices\' tokens so they can connect');
-        else logger.info(fields, 'iot broker device accounts reconciled');
+        // The broker has only a salted hash and we only a SHA-256 of each token: an account created
+        // here has no password until the device's token is rotated. Kept in the registry, so later
+        // reconciliations (which find the account) still count the device.
+        await deps.passwordMissing.mark(r.withoutCredential);
+        const missing = await deps.passwordMissing.count();
+        last = { at: new Date().toISOString(), result: { ...r, withoutCredential: r.withoutCredential.length } };
+        const fields = { ...r, withoutCredential: r.withoutCredential.length, firstWithoutCredential: r.withoutCredential.slice(0, 20), devicesWithoutBrokerPassword: missing };
+        if (missing > 0) {
+          logger.warn(fields, `iot broker device accounts reconciled; ${missing} devices have a broker account without a password and cannot connect: rotate their tokens (${ROTATE_MISSING_HINT})`);
+        } else logger.info(fields, 'iot broker device accounts reconciled');
         schedule(RECONCILE_EVERY_MS);
       } catch (err) {
         logger.error({ err }, 'iot broker device account reconciliation failed; retrying');
@@ -84,5 +98,8 @@ export function createBrokerAccess(deps: {
       clearTimeout(timer);
     },
     reconcile,
+    async status() {
+      return { configured: true, lastReconciledAt: last?.at ?? null, lastReconciliation: last?.result ?? null, devicesWithoutBrokerPassword: await deps.passwordMissing.count() };
+    },
   };
 }

@@ -1,6 +1,7 @@
 // 演示城市传感器 the demo city's sensors: water levels along Liaocheng's rivers (徒骇河, 马颊河,
-// 京杭运河, 黄河), rain gauges per district, air-quality and water-quality stations, manholes in the
-// old town, smart poles carrying several sensors, parking, soil moisture and pollution sources —
+// 京杭运河, 黄河), rain gauges per district, air-quality and water-quality stations, manholes and
+// sewer / water-supply pipe monitoring points in the old town, smart poles carrying several
+// sensors, parking, soil moisture and pollution sources —
 // with default alarm rules. Registered idempotently when the demo city is built and by
 // `citybrain simulate --register`; `citybrain simulate` drives them.
 import { isAppError } from '../../kernel/index.ts';
@@ -91,6 +92,16 @@ export function demoSensors(): DemoSensor[] {
   for (const [i, [lon, lat]] of manholes.entries()) {
     list.push(sensor(`LC-MH-${String(i + 1).padStart(2, '0')}`, 'ManholeSensor', `东昌府区排水井 ${i + 1} 号`, URBAN, lon, lat, '371502', 'important'));
   }
+  // 管网 pipe networks of the old town: sewer monitoring points fill with the rain (满管 before the
+  // streets flood), water-supply points follow the day's demand.
+  const sewers: Array<[number, number]> = [[115.977, 36.45], [115.986, 36.455], [115.993, 36.445], [115.972, 36.458]];
+  for (const [i, [lon, lat]] of sewers.entries()) {
+    list.push(sensor(`LC-PN-SW-${String(i + 1).padStart(2, '0')}`, 'SewerPipeSensor', `东昌府区排水管网监测点 ${i + 1} 号`, URBAN, lon, lat, '371502', 'important'));
+  }
+  const mains: Array<[number, number]> = [[115.98, 36.448], [115.996, 36.452], [116.012, 36.44]];
+  for (const [i, [lon, lat]] of mains.entries()) {
+    list.push(sensor(`LC-PN-WS-${String(i + 1).padStart(2, '0')}`, 'WaterSupplyPipeSensor', `东昌府区供水管网监测点 ${i + 1} 号`, URBAN, lon, lat, '371502', 'important'));
+  }
   // 智慧灯杆 smart poles, each carrying an air sensor and a rain sensor of its own.
   const poles: Array<[number, number]> = [[115.978, 36.456], [115.988, 36.451], [116.005, 36.446], [115.968, 36.448]];
   for (const [i, [lon, lat]] of poles.entries()) {
@@ -125,6 +136,8 @@ export function demoRules(sensors: readonly DemoSensor[] = demoSensors()): RuleI
   rules.push(typeRule('井内积水 > 1.5 m（内涝）', 'ManholeSensor', 'waterLevel', '>', 1.5, 'major'));
   rules.push(typeRule('井盖倾斜 > 15°', 'ManholeSensor', 'tilt', '>', 15, 'major'));
   rules.push(typeRule('可燃气体 > 50 ppm', 'ManholeSensor', 'gasConcentration', '>', 50, 'critical'));
+  rules.push(typeRule('排水管道充满度 > 90%（满管）', 'SewerPipeSensor', 'fillLevel', '>', 90, 'major'));
+  rules.push(typeRule('供水管网低压 < 150 kPa', 'WaterSupplyPipeSensor', 'pressure', '<', 150, 'minor'));
   rules.push(typeRule('COD 超标 > 100 mg/L', 'PollutionSourceMonitor', 'cod', '>', 100, 'major'));
   rules.push(typeRule('溶解氧过低 < 3 mg/L', 'WaterQualityStation', 'o2', '<', 3, 'minor'));
   return rules;

@@ -20,6 +20,7 @@ import { iotRoutes } from './routes.ts';
 import { createTelemetryService, deviceAuthHooks, type TelemetryService } from './service.ts';
 import { createTelemetryStore } from './telemetry-store.ts';
 import { GroupCommitWriter, type WriterOptions } from './writer.ts';
+import type { BrokerAccessStatus } from './schemas.ts';
 import { createNgsiLd, type NgsiLdModule, type NgsiLdOptions } from './ngsi-ld/index.ts';
 
 /** The iot_* tables. */
@@ -58,6 +59,11 @@ export interface IotModule extends PlatformModule {
   registerMetrics(registry: Registry): void;
   /** Run retention now: drop telemetry partitions and delete rollups and dead letters past their retention. */
   maintain(): Promise<void>;
+  /**
+   * Device accounts in the external broker (Mosquitto dynamic security): reconcile them with the
+   * registry now (when configured), and answer the status with the devices still lacking a password.
+   */
+  reconcileBrokerAccounts(): Promise<BrokerAccessStatus>;
 }
 
 const MAINTENANCE_INTERVAL_MS = 3_600_000;
@@ -77,7 +83,14 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
   const deadLetters = createDeadLetterSink({ store, clock: ctx.clock, logger });
   const ingestion = createIngestion({ registry, deadLetters, writer, clock: ctx.clock, logger, retentionDays });
   const deviceAccess = ctx.mqtt.deviceAccess;
-  const brokerAccess = deviceAccess ? createBrokerAccess({ access: deviceAccess, logger, devices: () => registry.states() }) : undefined;
+  const brokerAccess = deviceAccess
+    ? createBrokerAccess({
+        access: deviceAccess,
+        logger,
+        devices: () => registry.states(),
+        passwordMissing: { mark: (ids) => registry.markBrokerPasswordMissing(ids), count: () => registry.countBrokerPasswordMissing() },
+      })
+    : undefined;
   registry.setAccessSync(brokerAccess);
   const telemetry = createTelemetryService({
     registry,
@@ -111,6 +124,9 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
   let sweeper: NodeJS.Timeout | undefined;
   let expirer: NodeJS.Timeout | undefined;
 
+  const brokerStatus = async (): Promise<BrokerAccessStatus> =>
+    brokerAccess ? brokerAccess.status() : { configured: false, lastReconciledAt: null, lastReconciliation: null, devicesWithoutBrokerPassword: await registry.countBrokerPasswordMissing() };
+
   const maintain = async (): Promise<void> => {
     const dropped = await telemetry.maintainPartitions();
     if (dropped.length > 0) {
@@ -127,7 +143,15 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
     name: 'iot',
     migrations: iotMigrations,
     routes: async (app) => {
-      await app.register(iotRoutes({ registry, ingestion, telemetry, registerDemo: () => registerDemoSensors({ registry, alarms }) }));
+      await app.register(
+        iotRoutes({
+          registry,
+          ingestion,
+          telemetry,
+          registerDemo: () => registerDemoSensors({ registry, alarms }),
+          brokerAccess: brokerStatus,
+        }),
+      );
       await app.register(alarmRoutes(alarms));
       await app.register(commandRoutes(commands));
     },
@@ -140,6 +164,10 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
     drain: () => writer.drain(),
     registerDemoSensors: () => registerDemoSensors({ registry, alarms }),
     maintain,
+    async reconcileBrokerAccounts() {
+      await brokerAccess?.reconcile();
+      return brokerStatus();
+    },
     registerMetrics(prom) {
       new Counter({
         name: 'citybrain_iot_dead_letters_total',
@@ -223,6 +251,7 @@ export type { Command, CommandInput, CommandStatus } from './command-schemas.ts'
 export type { Reading } from './telemetry-store.ts';
 export type {
   AccessTier,
+  BrokerAccessStatus,
   BulkRegisterResult,
   DeadLetter,
   Device,

@@ -56,6 +56,10 @@ export interface DeviceRegistry {
   states(): AsyncIterable<{ id: string; enabled: boolean }>;
   /** Mirror credential changes into the external broker from now on (set by the module when configured). */
   setAccessSync(sync: DeviceAccessSync | undefined): void;
+  /** Record devices whose broker account the reconciliation created without a password. */
+  markBrokerPasswordMissing(ids: readonly string[]): Promise<void>;
+  /** Devices whose broker account still has no password (their token must be rotated). */
+  countBrokerPasswordMissing(): Promise<number>;
 }
 
 export function createDeviceRegistry(deps: { db: Database; clock: Clock }): DeviceRegistry {
@@ -183,8 +187,11 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
       if (!(await store.setToken(id, hashToken(token), deps.clock.now()))) throw iotError('device_not_found', `no device ${id}`, { field: '/params/id' });
       cache.delete(id);
       const { device } = await mustGet(id);
-      await access?.grant({ id, password: token, enabled: device.enabled });
-      return { device, token };
+      if (!access) return { device, token };
+      await access.grant({ id, password: token, enabled: device.enabled });
+      if (!device.brokerPasswordMissing) return { device, token };
+      await store.clearBrokerPasswordMissing(id);
+      return { device: { ...device, brokerPasswordMissing: false }, token };
     },
 
     async remove(id) {
@@ -225,6 +232,9 @@ export function createDeviceRegistry(deps: { db: Database; clock: Clock }): Devi
     setAccessSync(sync) {
       access = sync;
     },
+
+    markBrokerPasswordMissing: (ids) => store.markBrokerPasswordMissing(ids),
+    countBrokerPasswordMissing: () => store.countBrokerPasswordMissing(),
   };
 }
 

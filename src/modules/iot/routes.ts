@@ -9,6 +9,7 @@ import type { Ingestion } from './ingest.ts';
 import type { DeviceRegistry } from './registry.ts';
 import { iotError } from './errors.ts';
 import {
+  BrokerAccessStatusSchema,
   BulkRegisterBodySchema,
   BulkRegisterResultSchema,
   DeadLetterSchema,
@@ -24,6 +25,7 @@ import {
   HistorySchema,
   IngestStatsSchema,
   TelemetryBodySchema,
+  type BrokerAccessStatus,
 } from './schemas.ts';
 import type { TelemetryService } from './service.ts';
 
@@ -49,7 +51,13 @@ const DemoRegistrationSchema = Type.Object({
   rulesCreated: Type.Integer({ description: 'default rules created now' }),
 });
 
-export function iotRoutes(deps: { registry: DeviceRegistry; ingestion: Ingestion; telemetry: TelemetryService; registerDemo: () => Promise<DemoRegistration> }) {
+export function iotRoutes(deps: {
+  registry: DeviceRegistry;
+  ingestion: Ingestion;
+  telemetry: TelemetryService;
+  registerDemo: () => Promise<DemoRegistration>;
+  brokerAccess: () => Promise<BrokerAccessStatus>;
+}) {
   const { registry, ingestion, telemetry } = deps;
   /** 权属部门: a caller scoped to departments manages their departments' devices only. */
   const ownDepartment = async (request: FastifyRequest, department: string, field: string): Promise<void> => {
@@ -139,6 +147,11 @@ export function iotRoutes(deps: { registry: DeviceRegistry; ingestion: Ingestion
     );
     app.get('/dead-letters', { config: { permission: 'iot.telemetry.read' }, schema: { tags, summary: 'Refused messages, newest first', querystring: DeadLetterQuery, response: { 200: Type.Array(DeadLetterSchema) } } }, (request) =>
       telemetry.deadLetters(request.query),
+    );
+    app.get(
+      '/broker-access',
+      { config: { permission: 'iot.device.read' }, schema: { tags, summary: 'Device accounts in the external broker: last reconciliation, devices whose account has no password yet', response: { 200: BrokerAccessStatusSchema } } },
+      () => deps.brokerAccess(),
     );
     app.get('/ingest/stats', { config: { permission: 'iot.telemetry.read' }, schema: { tags, summary: 'Ingestion counters of this node since start', response: { 200: IngestStatsSchema } } }, () =>
       ingestion.stats(),

@@ -75,6 +75,9 @@ export const DeviceSchema = Type.Object({
   accessTier: AccessTierSchema,
   parentId: Type.Union([Type.String(), Type.Null()]),
   enabled: Type.Boolean(),
+  brokerPasswordMissing: Type.Boolean({
+    description: 'the external broker (Mosquitto dynamic security) has this device\'s account without a password: it was created by reconciliation, the token being kept only hashed; rotate the token',
+  }),
   tokenRotatedAt: Type.String({ format: 'date-time' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -95,6 +98,7 @@ export const DeviceListQuerySchema = Type.Object({
   typeId: Type.Optional(Type.String({ maxLength: 64 })),
   ownerDepartment: Type.Optional(Type.String({ maxLength: 200 })),
   q: Type.Optional(Type.String({ maxLength: 100, description: 'part of the id or name' })),
+  brokerPasswordMissing: Type.Optional(Type.Boolean({ description: 'true: only devices whose broker account has no password yet (rotate their tokens)' })),
   limit: Type.Integer({ minimum: 1, maximum: 5000, default: 100 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
 });
@@ -164,6 +168,23 @@ export const HistorySchema = Type.Object({
   ),
 });
 export type History = Static<typeof HistorySchema>;
+
+export const BrokerAccessStatusSchema = Type.Object({
+  configured: Type.Boolean({ description: 'whether the platform keeps device accounts in the external broker (MQTT_URL with MQTT_DYNSEC_USER: Mosquitto dynamic security)' }),
+  lastReconciledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'last reconciliation on this node; null before the first' }),
+  lastReconciliation: Type.Union([
+    Type.Object({
+      devices: Type.Integer({ description: 'devices in the registry' }),
+      created: Type.Integer({ description: 'broker accounts created for devices the broker did not know' }),
+      withoutCredential: Type.Integer({ description: 'of those, created without a password (the token is kept only hashed)' }),
+      enabledChanged: Type.Integer(),
+      removed: Type.Integer({ description: 'accounts of devices no longer registered, deleted' }),
+    }),
+    Type.Null(),
+  ]),
+  devicesWithoutBrokerPassword: Type.Integer({ description: 'devices whose broker account has no password yet: they cannot connect until their token is rotated (citybrain devices rotate --missing-broker-account)' }),
+});
+export type BrokerAccessStatus = Static<typeof BrokerAccessStatusSchema>;
 
 export const DeadLetterSchema = Type.Object({
   id: Type.Integer(),

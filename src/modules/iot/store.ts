@@ -13,6 +13,7 @@ interface DeviceRow {
   access_tier: AccessTier;
   parent_id: string | null;
   enabled: boolean;
+  broker_password_missing: boolean;
   token_rotated_at: string;
   created_at: string;
   updated_at: string;
@@ -22,7 +23,7 @@ interface DeviceRow {
 const iso = (column: string, alias = column): string =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${alias}`;
 
-const DEVICE_SELECT = `SELECT d.id, d.type_id, d.name, d.owner_department, d.lon, d.lat, d.access_tier, d.parent_id, d.enabled,
+const DEVICE_SELECT = `SELECT d.id, d.type_id, d.name, d.owner_department, d.lon, d.lat, d.access_tier, d.parent_id, d.enabled, d.broker_password_missing,
   ${iso('d.token_rotated_at', 'token_rotated_at')}, ${iso('d.created_at', 'created_at')}, ${iso('d.updated_at', 'updated_at')},
   (SELECT ${iso('max(l.received_at)', 'x')} FROM iot_latest l WHERE l.device_id = d.id) AS last_seen_at
   FROM iot_devices d`;
@@ -38,6 +39,7 @@ function toDevice(r: DeviceRow): Device {
     accessTier: r.access_tier,
     parentId: r.parent_id,
     enabled: r.enabled,
+    brokerPasswordMissing: r.broker_password_missing,
     tokenRotatedAt: r.token_rotated_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -109,6 +111,7 @@ export function createDeviceStore(db: Database) {
       const params: unknown[] = [];
       if (query.typeId) where.push(`d.type_id = $${params.push(query.typeId)}`);
       if (query.ownerDepartment) where.push(`d.owner_department = $${params.push(query.ownerDepartment)}`);
+      if (query.brokerPasswordMissing !== undefined) where.push(query.brokerPasswordMissing ? 'd.broker_password_missing' : 'NOT d.broker_password_missing');
       if (query.q) where.push(`(d.id ILIKE $${params.push(`%${query.q.replace(/[\\%_]/g, '\\$&')}%`)} OR d.name ILIKE $${params.length})`);
       const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
       const total = await db.query<{ n: number; online: number }>(
@@ -137,6 +140,22 @@ export function createDeviceStore(db: Database) {
     async setToken(id: string, tokenHash: Buffer, at: Date): Promise<boolean> {
       const r = await db.query('UPDATE iot_devices SET token_hash = $2, token_rotated_at = $3, updated_at = $3 WHERE id = $1', [id, tokenHash, at.toISOString()]);
       return r.rowCount === 1;
+    },
+
+    /** Mark devices whose broker account has no password (created by the reconciliation). */
+    async markBrokerPasswordMissing(ids: readonly string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await db.query('UPDATE iot_devices SET broker_password_missing = true WHERE id = ANY($1::text[]) AND NOT broker_password_missing', [ids]);
+    },
+
+    /** The broker took the device's token. */
+    async clearBrokerPasswordMissing(id: string): Promise<void> {
+      await db.query('UPDATE iot_devices SET broker_password_missing = false WHERE id = $1 AND broker_password_missing', [id]);
+    },
+
+    async countBrokerPasswordMissing(): Promise<number> {
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM iot_devices WHERE broker_password_missing');
+      return rows[0]?.n ?? 0;
     },
 
     /** Every device's id and enabled flag, in pages of `pageSize` ordered by id. */

@@ -1,4 +1,4 @@
-import { App, Button, Card, Col, Input, Popconfirm, Row, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Col, Input, Popconfirm, Row, Select, Skeleton, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { Suspense, lazy, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorResult } from '../app/ErrorResult.tsx';
@@ -112,8 +112,18 @@ export function DevicesPage() {
                 { title: t('iot.col.tier'), dataIndex: 'accessTier', render: (v: Device['accessTier']) => t(`iot.tier.${v}`) },
                 {
                   title: t('iot.col.state'),
-                  render: (_: unknown, d: Device) =>
-                    !d.enabled ? <Tag color="red">{t('iot.disabled')}</Tag> : isOnline(d) ? <Tag color="green">{t('iot.online')}</Tag> : <Tag>{t('iot.offline')}</Tag>,
+                  render: (_: unknown, d: Device) => (
+                    <>
+                      {!d.enabled ? <Tag color="red">{t('iot.disabled')}</Tag> : isOnline(d) ? <Tag color="green">{t('iot.online')}</Tag> : <Tag>{t('iot.offline')}</Tag>}
+                      {d.brokerPasswordMissing && (
+                        <Tooltip title={t('iot.noBrokerPasswordHint')}>
+                          <Tag color="orange" data-testid={`device-no-broker-password-${d.id}`}>
+                            {t('iot.noBrokerPassword')}
+                          </Tag>
+                        </Tooltip>
+                      )}
+                    </>
+                  ),
                 },
                 { title: t('iot.col.lastSeen'), dataIndex: 'lastSeenAt', render: (v: string | null) => (v ? formatDateTime(v, language) : '—') },
                 {

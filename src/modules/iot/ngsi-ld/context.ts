@@ -1,6 +1,7 @@
 // JSON-LD @context handling without any network access (离线可用). The NGSI-LD core context is
 // built in and served by the platform; a request naming the ETSI core context URL gets this one.
 // A user @context given inline (term → IRI, compact IRIs, @vocab) is applied on top of it.
+import { CORE_CONTEXT_DOCUMENT, DEFAULT_VOCAB } from './core-context.ts';
 import { ngsiError } from './errors.ts';
 
 /** The core context URL of the ETSI specification (API 1.x); any version suffix is accepted. */
@@ -9,90 +10,7 @@ const coreUrlShape = /^https?:\/\/uri\.etsi\.org\/ngsi-ld\/v1\/ngsi-ld-core-cont
 /** Where this platform serves the core context (relative to its origin). */
 export const SERVED_CONTEXT_PATH = '/ngsi-ld/v1/contexts/core';
 
-export const NGSI_LD = 'https://uri.etsi.org/ngsi-ld/';
-export const DEFAULT_VOCAB = 'https://uri.etsi.org/ngsi-ld/default-context/';
-
-/**
- * The core term definitions (ETSI GS CIM 009, ngsi-ld-core-context, © ETSI, BSD-3-Clause):
- * the ones this implementation reads and writes.
- */
-export const CORE_CONTEXT_DOCUMENT = {
-  '@context': {
-    'ngsi-ld': NGSI_LD,
-    geojson: 'https://purl.org/geojson/vocab#',
-    id: '@id',
-    type: '@type',
-    value: 'ngsi-ld:hasValue',
-    object: { '@id': 'ngsi-ld:hasObject', '@type': '@id' },
-    Property: 'ngsi-ld:Property',
-    Relationship: 'ngsi-ld:Relationship',
-    GeoProperty: 'ngsi-ld:GeoProperty',
-    DateTime: 'ngsi-ld:DateTime',
-    Date: 'ngsi-ld:Date',
-    Time: 'ngsi-ld:Time',
-    createdAt: { '@id': 'ngsi-ld:createdAt', '@type': 'DateTime' },
-    modifiedAt: { '@id': 'ngsi-ld:modifiedAt', '@type': 'DateTime' },
-    observedAt: { '@id': 'ngsi-ld:observedAt', '@type': 'DateTime' },
-    datasetId: { '@id': 'ngsi-ld:datasetId', '@type': '@id' },
-    instanceId: { '@id': 'ngsi-ld:instanceId', '@type': '@id' },
-    unitCode: 'ngsi-ld:unitCode',
-    location: 'ngsi-ld:location',
-    observationSpace: 'ngsi-ld:observationSpace',
-    operationSpace: 'ngsi-ld:operationSpace',
-    coordinates: { '@container': '@list', '@id': 'geojson:coordinates' },
-    bbox: { '@container': '@list', '@id': 'geojson:bbox' },
-    geometry: 'geojson:geometry',
-    Point: 'geojson:Point',
-    MultiPoint: 'geojson:MultiPoint',
-    LineString: 'geojson:LineString',
-    MultiLineString: 'geojson:MultiLineString',
-    Polygon: 'geojson:Polygon',
-    MultiPolygon: 'geojson:MultiPolygon',
-    GeometryCollection: 'geojson:GeometryCollection',
-    Feature: 'geojson:Feature',
-    FeatureCollection: 'geojson:FeatureCollection',
-    Subscription: 'ngsi-ld:Subscription',
-    Notification: 'ngsi-ld:Notification',
-    entities: 'ngsi-ld:entities',
-    idPattern: 'ngsi-ld:idPattern',
-    watchedAttributes: { '@id': 'ngsi-ld:watchedAttributes', '@type': '@vocab' },
-    q: 'ngsi-ld:q',
-    geoQ: 'ngsi-ld:geoQ',
-    georel: 'ngsi-ld:georel',
-    geoproperty: 'ngsi-ld:geoproperty',
-    notification: 'ngsi-ld:notification',
-    attributes: { '@id': 'ngsi-ld:attributes', '@type': '@vocab' },
-    format: 'ngsi-ld:format',
-    endpoint: 'ngsi-ld:endpoint',
-    uri: 'ngsi-ld:uri',
-    accept: 'ngsi-ld:accept',
-    throttling: 'ngsi-ld:throttling',
-    expiresAt: { '@id': 'ngsi-ld:expiresAt', '@type': 'DateTime' },
-    isActive: 'ngsi-ld:isActive',
-    status: 'ngsi-ld:status',
-    timesSent: 'ngsi-ld:timesSent',
-    timesFailed: 'ngsi-ld:timesFailed',
-    lastNotification: { '@id': 'ngsi-ld:lastNotification', '@type': 'DateTime' },
-    lastSuccess: { '@id': 'ngsi-ld:lastSuccess', '@type': 'DateTime' },
-    lastFailure: { '@id': 'ngsi-ld:lastFailure', '@type': 'DateTime' },
-    notifiedAt: { '@id': 'ngsi-ld:notifiedAt', '@type': 'DateTime' },
-    subscriptionId: { '@id': 'ngsi-ld:subscriptionId', '@type': '@id' },
-    subscriptionName: 'ngsi-ld:subscriptionName',
-    description: 'http://purl.org/dc/terms/description',
-    data: 'ngsi-ld:data',
-    timeAt: { '@id': 'ngsi-ld:timeAt', '@type': 'DateTime' },
-    endTimeAt: { '@id': 'ngsi-ld:endTimeAt', '@type': 'DateTime' },
-    timerel: 'ngsi-ld:timerel',
-    timeproperty: 'ngsi-ld:timeproperty',
-    values: { '@id': 'ngsi-ld:hasValues', '@container': '@list' },
-    avg: { '@id': 'ngsi-ld:avg', '@container': '@list' },
-    min: { '@id': 'ngsi-ld:min', '@container': '@list' },
-    max: { '@id': 'ngsi-ld:max', '@container': '@list' },
-    sum: { '@id': 'ngsi-ld:sum', '@container': '@list' },
-    totalCount: { '@id': 'ngsi-ld:totalCount', '@container': '@list' },
-    '@vocab': DEFAULT_VOCAB,
-  },
-} as const;
+export { CORE_CONTEXT_DOCUMENT, DEFAULT_VOCAB, NGSI_LD } from './core-context.ts';
 
 /** A processed @context: term → IRI, the vocabulary for undefined terms, and the inverse. */
 export interface LdContext {

@@ -10,7 +10,7 @@ import type { EntityChange } from './service.ts';
 
 /** UN/CEFACT common codes of the units the device types use. */
 const UNIT_CODES: Record<string, string> = {
-  mm: 'MMT', m: 'MTR', '°C': 'CEL', 'm3/s': 'MQS', 'm/s': 'MTS', '%': 'P1', 'µg/m3': 'GQ', 'mg/L': 'M1', 'mg/m3': 'GP', 'm3/h': 'MQH', W: 'WTT', dBm: '2N', ppm: '59', '°': 'DD', 'µS/cm': 'G42', NTU: 'NTU',
+  mm: 'MMT', m: 'MTR', kPa: 'KPA', '°C': 'CEL', 'm3/s': 'MQS', 'm/s': 'MTS', '%': 'P1', 'µg/m3': 'GQ', 'mg/L': 'M1', 'mg/m3': 'GP', 'm3/h': 'MQH', W: 'WTT', dBm: '2N', ppm: '59', '°': 'DD', 'µS/cm': 'G42', NTU: 'NTU',
 };
 
 export const deviceEntityId = (deviceId: string): string => `urn:ngsi-ld:Device:${deviceId}`;

@@ -20,6 +20,8 @@ export interface NgsiLdOptions {
   retryDelaysMs?: readonly number[];
   /** Notifications waiting per subscription before they are coalesced into one with each entity's newest state (default 100). */
   maxQueuedNotifications?: number;
+  /** Temporal aggregation of device readings from the stored hourly / daily rollups when the periods fit them (default true); false reads raw readings only. */
+  temporalRollups?: boolean;
 }
 
 export interface NgsiLdModule extends PlatformModule {
@@ -39,7 +41,7 @@ export function createNgsiLd(deps: { db: Database; clock: Clock; logger: Logger;
   const subscriptions = createSubscriptions({ db: deps.db, store, clock: deps.clock, logger, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}), ...(options.maxQueuedNotifications ? { maxQueuedNotifications: options.maxQueuedNotifications } : {}) });
   entities.onChange((changes) => subscriptions.changed(changes));
   const devices = createDeviceMirror({ db: deps.db, clock: deps.clock, logger, emit: (changes) => entities.emit(changes) });
-  const temporal = createTemporal({ db: deps.db });
+  const temporal = createTemporal({ db: deps.db, rollups: options.temporalRollups ?? true });
   let timer: NodeJS.Timeout | undefined;
   return {
     name: 'ngsi-ld',

@@ -1,8 +1,11 @@
 // Temporal API (时序查询): the history of entity attributes with timerel, lastN and aggregation.
 // A device's observed entity is answered from the IoT telemetry tables (iot_telemetry, partitioned
 // by day, so a time range reads only its partitions); entities written through the API from
-// ngsi_attr_history. Aggregation (avg, min, max, sum, totalCount per aggrPeriodDuration) runs in SQL.
+// ngsi_attr_history. Aggregation (avg, min, max, sum, totalCount per aggrPeriodDuration) runs in SQL:
+// for a device attribute whose periods are whole UTC hours (days) it reads the stored hourly (daily)
+// rollups, and raw readings only for the partial hour at an unaligned end of the range.
 import type { Database } from '../../../platform/db/index.ts';
+import { planRollupRead } from '../telemetry-store.ts';
 import { compact, DEFAULT_VOCAB, expand, type LdContext } from './context.ts';
 import { checkEntityId, checkName, checkTime, type StoredAttr } from './entity.ts';
 import { ngsiError } from './errors.ts';
@@ -27,6 +30,21 @@ export const MAX_INSTANCES = 10_000;
 const MAX_BUCKETS = 10_000;
 
 const sqlOf: Record<AggrMethod, string> = { avg: 'avg(v)', min: 'min(v)', max: 'max(v)', sum: 'sum(v)', totalCount: 'count(*)' };
+/** The methods computable from rollup rows (s = sum, c = count, mn = min, mx = max of a bucket). */
+const rollupSqlOf: Partial<Record<AggrMethod, string>> = { avg: 'sum(s) / sum(c)::float8', min: 'min(mn)', max: 'max(mx)', sum: 'sum(s)', totalCount: 'sum(c)' };
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Stand-in for an open end of the range (timerel=after) in a rollup read. */
+const OPEN_END_MS = Date.UTC(9999, 0, 1);
+
+/**
+ * Whether periods of `period` seconds counted from `originMs` are unions of whole rollup buckets:
+ * answers whether the daily rollup can be used too, or null when only raw readings fit.
+ */
+function rollupFit(originMs: number, period: number | null): { useDays: boolean } | null {
+  if (period === null || period % 3600 !== 0 || originMs % HOUR_MS !== 0) return null;
+  return { useDays: period % 86_400 === 0 && originMs % DAY_MS === 0 };
+}
 
 /** ISO 8601 duration (P1D, PT1H, PT15M, P1W) in seconds. */
 export function durationSeconds(s: string, field: string): number {
@@ -69,8 +87,18 @@ interface Source {
   key: string;
 }
 
-export function createTemporal(deps: { db: Database }) {
+export interface TemporalStats {
+  /** Aggregated attribute series answered from the hourly / daily rollups (raw readings only for partial hours). */
+  aggregatedFromRollups: number;
+  /** Aggregated attribute series answered from raw readings or ngsi_attr_history. */
+  aggregatedFromRaw: number;
+}
+
+/** `rollups: false` aggregates device readings from the raw history only (default true). */
+export function createTemporal(deps: { db: Database; rollups?: boolean }) {
   const { db } = deps;
+  const useRollups = deps.rollups ?? true;
+  const counts: TemporalStats = { aggregatedFromRollups: 0, aggregatedFromRaw: 0 };
 
   /** The attribute series of one entity, rendered. */
   async function series(row: { id: string; type: string; device_id: string | null; attrs: Record<string, StoredAttr> }, q: TemporalQuery, ctx: LdContext): Promise<Record<string, unknown>> {
@@ -97,8 +125,9 @@ export function createTemporal(deps: { db: Database }) {
     const out: Record<string, unknown> = { id: row.id, type: compact(row.type, ctx) };
     for (const attr of wanted) {
       const telemetry = row.device_id !== null && attr.startsWith(DEFAULT_VOCAB) ? attr.slice(DEFAULT_VOCAB.length) : null;
+      const fromTelemetry = telemetry !== null && (row.attrs[attr]?.observedAt !== undefined || !row.attrs[attr]);
       const source: Source =
-        telemetry !== null && (row.attrs[attr]?.observedAt !== undefined || !row.attrs[attr])
+        fromTelemetry
           ? { select: 'SELECT observed_at AS t, value AS v, NULL::jsonb AS j FROM iot_telemetry WHERE device_id = $1 AND attribute = $2', key: row.device_id ?? '' }
           : {
               select: `SELECT observed_at AS t, CASE WHEN jsonb_typeof(instance->'value') = 'number' THEN (instance->>'value')::float8 END AS v, instance AS j FROM ngsi_attr_history WHERE entity_id = $1 AND attr = $2`,
@@ -116,6 +145,42 @@ export function createTemporal(deps: { db: Database }) {
       const unitCode = row.attrs[attr]?.unitCode;
       if (methods) {
         const origin = range.from ?? '1970-01-01T00:00:00Z';
+        const fit = fromTelemetry && useRollups ? rollupFit(Date.parse(origin), period) : null;
+        if (fit && period !== null && methods.every((m) => rollupSqlOf[m] !== undefined)) {
+          const rp = new Params();
+          rp.add(source.key);
+          rp.add(telemetry);
+          const fromMs = range.from ? Date.parse(range.from) : 0;
+          const toMs = range.to ? Date.parse(range.to) : OPEN_END_MS;
+          const plan = planRollupRead(fromMs, toMs, fit.useDays);
+          const at = (ms: number) => rp.add(new Date(ms).toISOString());
+          const [from, to, hourFrom, hourTo, dayFrom, dayTo] = [at(fromMs), at(toMs), at(plan.hourFrom), at(plan.hourTo), at(plan.dayFrom), at(plan.dayTo)];
+          const o = rp.add(origin);
+          const p = rp.add(period);
+          const { rows } = await db.query<Record<string, unknown>>(
+            `SELECT ${fmt(`${o}::timestamptz + make_interval(secs => b * ${p}::float8)`)} AS s, ${fmt(`${o}::timestamptz + make_interval(secs => (b + 1) * ${p}::float8)`)} AS e,
+               ${methods.map((m) => `${rollupSqlOf[m] ?? ''} AS "${m}"`).join(', ')}
+             FROM (SELECT floor(extract(epoch FROM t - ${o}::timestamptz) / ${p}::float8)::bigint AS b, s, c, mn, mx FROM (
+               SELECT observed_at AS t, value AS s, 1::bigint AS c, value AS mn, value AS mx FROM iot_telemetry
+               WHERE device_id = $1 AND attribute = $2
+                 AND ((observed_at >= ${from}::timestamptz AND observed_at < ${hourFrom}::timestamptz) OR (observed_at >= ${hourTo}::timestamptz AND observed_at < ${to}::timestamptz))
+               UNION ALL
+               SELECT bucket, sum, count, min, max FROM iot_rollup_hour
+               WHERE device_id = $1 AND attribute = $2
+                 AND ((bucket >= ${hourFrom}::timestamptz AND bucket < ${dayFrom}::timestamptz) OR (bucket >= ${dayTo}::timestamptz AND bucket < ${hourTo}::timestamptz))
+               UNION ALL
+               SELECT bucket, sum, count, min, max FROM iot_rollup_day
+               WHERE device_id = $1 AND attribute = $2 AND bucket >= ${dayFrom}::timestamptz AND bucket < ${dayTo}::timestamptz
+             ) u) y GROUP BY b ORDER BY b LIMIT ${MAX_BUCKETS}`,
+            rp.values,
+          );
+          counts.aggregatedFromRollups++;
+          const agg: Record<string, unknown> = { type: 'Property' };
+          for (const m of methods) agg[m] = rows.map((r) => [r[m] === null ? null : Number(r[m]), r.s, r.e]);
+          out[name] = agg;
+          continue;
+        }
+        counts.aggregatedFromRaw++;
         const o = period === null ? '' : params.add(origin);
         const p = period === null ? '' : params.add(period);
         const bucket = period === null ? '0' : `floor(extract(epoch FROM t - ${o}::timestamptz) / ${p}::float8)::bigint`;
@@ -153,6 +218,9 @@ export function createTemporal(deps: { db: Database }) {
   }
 
   return {
+    /** How aggregated series were answered since start. */
+    stats: (): TemporalStats => ({ ...counts }),
+
     async entity(id: string, q: TemporalQuery, ctx: LdContext): Promise<Record<string, unknown>> {
       checkEntityId(id, '/params/entityId');
       const [row] = await rowsOf('id = $1', [id], 1, 0);

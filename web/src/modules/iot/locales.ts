@@ -4,6 +4,8 @@ export const iotZhCN = {
   map: '设备分布',
   mapLimited: '地图显示前 {{shown}} 台（共 {{total}} 台），可按类型或编号筛选',
   disabled: '已停用',
+  noBrokerPassword: '代理无密码',
+  noBrokerPasswordHint: '外部 MQTT 代理中该设备的账号没有密码（在启用动态安全前注册，平台只存令牌摘要），设备无法连接：请轮换令牌（citybrain devices rotate --missing-broker-account）',
   edit: {
     action: '编辑',
     title: '编辑设备 {{id}}',
@@ -128,6 +130,8 @@ export const iotEn: typeof iotZhCN = {
   map: 'Device map',
   mapLimited: 'The map shows the first {{shown}} of {{total}} devices; filter by type or id',
   disabled: 'Disabled',
+  noBrokerPassword: 'No broker password',
+  noBrokerPasswordHint: "The device's account in the external MQTT broker has no password (registered before dynamic security; the platform keeps only the token's hash), so it cannot connect: rotate its token (citybrain devices rotate --missing-broker-account)",
   edit: {
     action: 'Edit',
     title: 'Edit device {{id}}',

@@ -16,6 +16,8 @@ export interface Device {
   accessTier: AccessTier;
   parentId: string | null;
   enabled: boolean;
+  /** The external broker has the device's account without a password: its token must be rotated. */
+  brokerPasswordMissing: boolean;
   tokenRotatedAt: string;
   createdAt: string;
   updatedAt: string;

@@ -60,6 +60,8 @@ forEachDatabase('iot rules and alarms', { migrations: [iotMigrations] }, (ctx) =
     expect(await alarms('?status=open')).toEqual([]);
     const id = open[0]?.id ?? 0;
     expect(await published()).toEqual([['iot.alarm.raised', id, 'wl-r1'], ['iot.alarm.cleared', id, 'wl-r1']]);
+    // The device's owner department rides in both payloads (notifications route by it).
+    expect(events.map((e) => (e.data as AlarmEvent).ownerDepartment)).toEqual([waterSensor('wl-r1').ownerDepartment, waterSensor('wl-r1').ownerDepartment]);
     await iot.alarms.deleteRule(rule.id);
   });
 

@@ -98,4 +98,6 @@ export interface AlarmEvent {
   message: string;
   raisedAt: string;
   clearedAt: string | null;
+  /** The device's owner department (权属部门) when the alarm changed; absent in events written before it was added. */
+  ownerDepartment?: string;
 }

@@ -41,9 +41,12 @@ interface AlarmEventRow {
   message: string;
   raised_at: string;
   cleared_at: string | null;
+  owner_department?: string | null;
 }
 
-const EVENT_COLUMNS = `id, rule_id, device_id, severity, status, value, message, ${iso('raised_at')}, ${iso('cleared_at')}`;
+// The device's owner department rides along so bus consumers can route the alarm without a registry read.
+const EVENT_COLUMNS = `id, rule_id, device_id, severity, status, value, message, ${iso('raised_at')}, ${iso('cleared_at')},
+  (SELECT dev.owner_department FROM iot_devices dev WHERE dev.id = device_id) AS owner_department`;
 const toEvent = (r: AlarmEventRow): AlarmEvent => ({
   alarmId: Number(r.id),
   ruleId: Number(r.rule_id),
@@ -54,6 +57,7 @@ const toEvent = (r: AlarmEventRow): AlarmEvent => ({
   message: r.message,
   raisedAt: r.raised_at,
   clearedAt: r.cleared_at,
+  ...(typeof r.owner_department === 'string' ? { ownerDepartment: r.owner_department } : {}),
 });
 
 /** A rule that fired for a device, with the value that fired it. */

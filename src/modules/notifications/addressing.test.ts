@@ -42,6 +42,9 @@ describe('notification addressing', () => {
     const alarm = await addressBusEvent(bus('iot.alarm.raised', { alarmId: 5, deviceId: 'wl-1', severity: 'minor', message: '水位过高' }), tree, deps);
     expect(alarm).toMatchObject([{ unitCode: 'D08', kind: 'iot.alarm', severity: 'info', body: '水位过高' }]);
     expect(await addressBusEvent(bus('iot.alarm.raised', { alarmId: 6, deviceId: 'unknown', severity: 'minor', message: '' }), tree, deps)).toEqual([]);
+    // The payload's owner department routes the alarm, even for a device the registry no longer knows.
+    const routed = await addressBusEvent(bus('iot.alarm.raised', { alarmId: 7, deviceId: 'gone-1', ownerDepartment: '聊城市水利局', severity: 'minor', message: '' }), tree, deps);
+    expect(routed).toMatchObject([{ unitCode: 'D08', titleEn: 'Device alarm: gone-1', link: '/console/alarms?id=7' }]);
   });
 
   it('reaches a grant’s scope unit, or the caller’s own units, with the units below — not below the city', async () => {

@@ -99,11 +99,14 @@ async function addressAlarm(e: BusEvent, tree: UnitTree, deps: AddressingDeps): 
   const a = (e.data ?? {}) as Partial<AlarmEvent>;
   if (typeof a.alarmId !== 'number' || typeof a.deviceId !== 'string') return [];
   const device = await deps.device(a.deviceId).catch(() => undefined);
+  // The payload's owner department (iot adds it) wins; older events fall back to the registry.
+  const ownerDepartment = typeof a.ownerDepartment === 'string' && a.ownerDepartment !== '' ? a.ownerDepartment : device?.ownerDepartment;
   // An alarm whose device has no known owner department reaches no one here (the events module still turns it into an event).
-  if (!device) return [];
+  if (!ownerDepartment) return [];
   const alarmId = a.alarmId;
-  return tree.departmentUnits(device.ownerDepartment).map((unitCode) => ({
-    unitCode, accountId: null, kind: 'iot.alarm', severity: ALARM_SEVERITY[a.severity ?? ''] ?? 'warning', titleZh: `设备告警：${device.name}`, titleEn: `Device alarm: ${device.name}`,
+  const name = device?.name ?? a.deviceId;
+  return tree.departmentUnits(ownerDepartment).map((unitCode) => ({
+    unitCode, accountId: null, kind: 'iot.alarm', severity: ALARM_SEVERITY[a.severity ?? ''] ?? 'warning', titleZh: `设备告警：${name}`, titleEn: `Device alarm: ${name}`,
     body: str(a.message), link: `/console/alarms?id=${alarmId}`, subjectRef: `iot-alarm:${alarmId}`,
   }));
 }

@@ -40,6 +40,7 @@ export class Dispatcher {
     droppedClients: 0,
     rejectedConnections: 0,
     published: 0,
+    receiveMaximumExceeded: 0,
   };
   private readonly consumers: Array<{ filter: string; handler: MqttHandler }> = [];
   private running = 0;
@@ -162,9 +163,16 @@ export class Dispatcher {
  */
 export class InOrder {
   private readonly entries: Array<{ release: (() => void) | undefined }> = [];
+  private room: { below: number; resume: () => void } | undefined;
 
   get size(): number {
     return this.entries.length;
+  }
+
+  /** Call `resume` once fewer than `below` entries are pending (at once if already so); one waiter at a time. */
+  whenBelow(below: number, resume: () => void): void {
+    if (this.entries.length < below) return resume();
+    this.room = { below, resume };
   }
 
   /** Reserve the next place; call the returned function with what to do when its turn comes. */
@@ -176,6 +184,11 @@ export class InOrder {
       for (let head = this.entries[0]; head?.release; head = this.entries[0]) {
         this.entries.shift();
         head.release();
+      }
+      const room = this.room;
+      if (room && this.entries.length < room.below) {
+        this.room = undefined;
+        room.resume();
       }
     };
   }

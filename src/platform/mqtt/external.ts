@@ -14,11 +14,18 @@ import type { MqttAuthHooks, MqttEngine, MqttEngineOptions, MqttLimits, MqttMess
 const ackDeferred = new Error('PUBACK deferred until the message is stored');
 
 /**
- * PUBACK with Remaining Length 2: success, no properties (MQTT 5 §3.4.2.1, same bytes in 3.1.1).
- * Written in one call on the connection the PUBLISH came from, so it cannot split another packet.
+ * PUBACKs with Remaining Length 2: success, no properties (MQTT 5 §3.4.2.1, same bytes in 3.1.1),
+ * in order. Written in one call on the connection the PUBLISHes came from, so they cannot split
+ * another packet.
  */
-function puback(messageId: number): Buffer {
-  return Buffer.from([0x40, 0x02, messageId >> 8, messageId & 0xff]);
+function pubacks(messageIds: readonly number[]): Buffer {
+  const out = Buffer.allocUnsafe(messageIds.length * 4);
+  messageIds.forEach((id, i) => {
+    out[i * 4] = 0x40;
+    out[i * 4 + 1] = 0x02;
+    out.writeUInt16BE(id, i * 4 + 2);
+  });
+  return out;
 }
 
 /**
@@ -36,6 +43,10 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
   const pending = new WeakMap<IStream, InOrder>();
   const subscribed = new WeakMap<MqttClient, Set<string>>();
   const consumers = Math.max(1, opts.consumers ?? 1);
+  /** Unacknowledged QoS 1 messages each session announces it takes, its share of the handler slots. */
+  const receiveMaximum = Math.min(Math.ceil(limits.maxInFlight / consumers), 65_535);
+  /** PUBACKs released but not yet written, per connection: those of one commit leave in one write. */
+  const unsentAcks = new Map<IStream, { mqtt: MqttClient; ids: number[] }>();
   /** The consumer sessions; the first also publishes. */
   let clients: MqttClient[] = [];
   let onRefused: MqttAuthHooks['onRefused'];
@@ -72,7 +83,7 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
       protocolVersion: 5,
       properties: {
         sessionExpiryInterval: opts.sessionExpirySeconds ?? 86_400,
-        receiveMaximum: Math.min(Math.ceil(limits.maxInFlight / consumers), 65_535),
+        receiveMaximum,
         maximumPacketSize: limits.maxPacketBytes,
       },
       connectTimeout: limits.connectTimeoutMs,
@@ -103,9 +114,26 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
     }
   }
 
+  function sendAck(mqtt: MqttClient, stream: IStream, messageId: number): void {
+    const unsent = unsentAcks.get(stream);
+    if (unsent) return void unsent.ids.push(messageId);
+    unsentAcks.set(stream, { mqtt, ids: [messageId] });
+    setImmediate(() => flushAcks(stream));
+  }
+
+  function flushAcks(stream: IStream): void {
+    const unsent = unsentAcks.get(stream);
+    if (!unsent) return;
+    unsentAcks.delete(stream);
+    // An ack on a newer connection could hit another message with the same id: skip it, the
+    // broker redelivers this one (at least once).
+    if (unsent.mqtt.stream === stream && !stream.destroyed) stream.write(pubacks(unsent.ids));
+  }
+
   /** The broker redelivers an unacknowledged message only when the session resumes: reconnect. */
   function redeliver(mqtt: MqttClient, stream: IStream, reason: string): void {
     if (closing || mqtt.stream !== stream || stream.destroyed) return;
+    flushAcks(stream);
     dispatcher.warn(`reconnect_${reason}`, { reason }, 'mqtt message not stored; reconnecting so the broker redelivers it');
     stream.destroy();
   }
@@ -145,13 +173,22 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
     const accepted = dispatcher.dispatch(msg, handlers, (error) =>
       complete(() => {
         if (error) return redeliver(mqtt, stream, 'handler_failed');
-        // An ack on a newer connection could hit another message with the same id: skip it, the
-        // broker redelivers this one (at least once).
-        if (mqtt.stream === stream && !stream.destroyed) stream.write(puback(messageId));
+        sendAck(mqtt, stream, messageId);
       }),
     );
     if (!accepted) {
       complete(() => redeliver(mqtt, stream, 'queue_full'));
+    }
+    // A broker may send more than our Receive Maximum: Mosquitto before 2.0.13 moves up to Receive
+    // Maximum queued messages into flight on each PUBACK of its oldest in-flight message
+    // (eclipse/mosquitto#2306), and we acknowledge in order. Then stop reading this connection
+    // (mqtt.js parses the next packet only after this callback) until the excess is acknowledged:
+    // TCP pushes back and the broker keeps the rest, instead of our queue filling up.
+    if (order.size > receiveMaximum) {
+      counters.receiveMaximumExceeded++;
+      dispatcher.warn('receive_maximum_exceeded', { receiveMaximum, pending: order.size }, 'mqtt broker sent more unacknowledged messages than Receive Maximum; reading paused until some are stored');
+      order.whenBelow(receiveMaximum + 1, () => callback(ackDeferred));
+      return;
     }
     callback(ackDeferred);
   }
@@ -211,6 +248,7 @@ export function createExternalEngine(url: string, opts: MqttEngineOptions, limit
         // of the messages (up to its own limits) instead of dropping them when no node is subscribed.
         const drained = await dispatcher.drain(limits.closeTimeoutMs);
         if (!drained) log.warn({ inFlight: dispatcher.inFlight, queued: dispatcher.queued }, 'mqtt close: handlers still running after timeout; closing anyway');
+        for (const stream of [...unsentAcks.keys()]) flushAcks(stream);
         await Promise.all(clients.map((c) => c.endAsync(!drained)));
         log.info('mqtt broker link closed');
       })();

@@ -68,6 +68,8 @@ export type MqttStats = {
   rejectedConnections: number;
   /** Messages sent through `publish`. */
   published: number;
+  /** External: QoS 1 messages that arrived past the session's Receive Maximum (a broker bug); reading pauses until they are stored. */
+  receiveMaximumExceeded: number;
   /** Handler calls running now. */
   inFlight: number;
   /** Messages waiting for a handler slot now. */

@@ -1,7 +1,8 @@
 /**
  * Identity: password sign-ins per second (argon2id at the stated cost) next to bare argon2id
  * verifications; session and API-key verifications per second over HTTP next to the bare HTTP
- * round trip (/healthz); single sign-on token verifications (ID token with jose against the
+ * round trip (/healthz), the credential served by the principal cache (ADR 007) after the first
+ * request; single sign-on token verifications (ID token with jose against the
  * provider's JWKS, userinfo with an access token over HTTP) next to a bare RS256 signature check
  * (node:crypto); audit appends per second next to a plain INSERT of the same row.
  * All measured in the same run, on the database the environment chose (DATABASE_URL or PGlite).
@@ -132,6 +133,8 @@ export async function benchIdentity(): Promise<void> {
       ['audit appends (SM3 chain)', appends, 'plain INSERT, same row', inserts, `${Math.round((appends / inserts) * 100)}%`],
     ]);
     process.stdout.write(`audit chain after the run: ${verified.ok ? `intact, ${verified.entries} entries` : `BROKEN: ${verified.message}`}\n`);
+    const cache = identity.principalCacheStats();
+    process.stdout.write(`principal cache (ADR 007) after the run: ${cache.hits} hits, ${cache.misses} misses, ${cache.entries} entries\n`);
   } finally {
     await platform.stop();
     await dispose();

@@ -17,4 +17,5 @@ export const platformMigrations: MigrationSource = {
 };
 export * from './mqtt/index.ts';
 export * from './audit/index.ts';
+export * from './secrets/index.ts';
 export type { ModuleContext, PlatformModule } from './module.ts';

@@ -131,9 +131,12 @@ describe('single sign-on: OpenID Connect provider', () => {
     expect(meta.backchannel_logout_supported).toBe(true);
     expect(meta.scopes_supported).toEqual(expect.arrayContaining(['id_number', 'uscc']));
     const jwks = (await (await fetch(String(meta.jwks_uri))).json()) as { keys: Array<{ kid: string; d?: string }> };
-    const stored = (await h.platform.db.query<{ kid: string }>("SELECT value->'v'->'keys'->0->>'kid' AS kid FROM identity_oidc_keys WHERE name = 'jwks'")).rows[0];
-    expect(jwks.keys.map((k) => k.kid)).toEqual([stored?.kid]);
+    expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]?.d).toBeUndefined();
+    // The signing key is kept in the database sealed with the SM4 field key, not in the clear.
+    const stored = (await h.platform.db.query<{ sealed: string | null; raw: string }>("SELECT value->>'sealed' AS sealed, value::text AS raw FROM identity_oidc_keys WHERE name = 'jwks'")).rows[0];
+    expect(stored?.sealed).toMatch(/^sm4f1\./);
+    expect(stored?.raw).not.toContain(jwks.keys[0]?.kid ?? 'kid');
   });
 
   it('refuses an authorization request without PKCE', async () => {

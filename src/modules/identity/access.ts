@@ -42,7 +42,7 @@ function sameOrigin(origin: string, request: FastifyRequest): boolean {
 }
 
 export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
-  const { store, clock, settings } = ctx;
+  const { store, clock, settings, principals } = ctx;
 
   async function principalOf(accountId: string, via: Principal['via'], restriction: Principal['restriction'], scope?: { keyId: string; permissions: string[] }): Promise<Principal | undefined> {
     const account = await store.accountById(accountId);
@@ -58,29 +58,77 @@ export function createAccess(ctx: IdentityContext, apiKeys: ApiKeys) {
     return { accountId, kind: account.kind, login: account.login, displayName: account.displayName, via, apiKeyId: scope?.keyId, grants, restriction };
   }
 
-  /** Resolve the caller from the request; undefined when anonymous or the credential is not valid. */
+  /**
+   * Resolve the caller from the request; undefined when anonymous or the credential is not valid.
+   * Served from the principal cache when it holds the credential (principal-cache.ts); a miss
+   * loads it from the database and caches it unless a change committed meanwhile.
+   */
   async function authenticate(request: FastifyRequest): Promise<{ principal: Principal; session?: SessionRow } | undefined> {
     const auth = request.headers.authorization;
-    if (typeof auth === 'string' && auth.startsWith('Bearer ')) {
-      const key = await apiKeys.verify(auth.slice(7).trim());
-      if (!key) return undefined;
-      const principal = await principalOf(key.ownerId, 'api_key', null, { keyId: key.id, permissions: key.permissions });
-      return principal ? { principal } : undefined;
-    }
+    if (typeof auth === 'string' && auth.startsWith('Bearer ')) return authenticateKey(auth.slice(7).trim());
     const token = readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (!token) return undefined;
-    const found = await store.sessionWithAccount(tokenHash(token));
+    return token ? authenticateSession(tokenHash(token)) : undefined;
+  }
+
+  const idleMs = () => settings.idleMinutes * 60_000;
+  const touchMs = () => settings.sessionTouchSeconds * 1000;
+
+  async function authenticateSession(hash: string): Promise<{ principal: Principal; session: SessionRow } | undefined> {
+    const now = clock.now();
+    const cached = principals.cache.session(hash);
+    // A cached session past its lifetime or idle limit goes the long way: another node may have
+    // seen it more recently, and the database decides.
+    if (cached && cached.session.expiresAt > now && now.getTime() - new Date(cached.session.lastSeenAt).getTime() <= idleMs()) {
+      if (now.getTime() - new Date(cached.session.lastSeenAt).getTime() > touchMs()) {
+        // Recorded before the write, so concurrent requests of this session write once.
+        principals.cache.touchSession(hash, now);
+        await store.touchSession(hash, now);
+        return { principal: cached.principal, session: { ...cached.session, lastSeenAt: now } };
+      }
+      return cached;
+    }
+    const loadedAt = principals.cache.epoch();
+    const found = await store.sessionWithAccount(hash);
     if (!found) return undefined;
     const { kind, login, displayName, status, grants, ...session } = found;
-    const now = clock.now();
-    if (session.expiresAt <= now || now.getTime() - new Date(session.lastSeenAt).getTime() > settings.idleMinutes * 60_000) {
+    if (session.expiresAt <= now || now.getTime() - new Date(session.lastSeenAt).getTime() > idleMs()) {
+      principals.cache.forgetSession(hash);
       await store.deleteSession(session.tokenHash);
       return undefined;
     }
-    // Sliding idle timeout, written at most once a minute per session.
-    if (now.getTime() - new Date(session.lastSeenAt).getTime() > 60_000) await store.touchSession(session.tokenHash, now);
+    // Sliding idle timeout, written at most once every sessionTouchSeconds per session.
+    if (now.getTime() - new Date(session.lastSeenAt).getTime() > touchMs()) {
+      await store.touchSession(session.tokenHash, now);
+      session.lastSeenAt = now;
+    }
     if (status !== 'active') return undefined;
-    return { principal: { accountId: session.accountId, kind, login, displayName, via: 'session', grants, restriction: session.restriction }, session };
+    const principal: Principal = { accountId: session.accountId, kind, login, displayName, via: 'session', grants, restriction: session.restriction };
+    principals.cache.putSession(hash, { session, principal }, loadedAt);
+    return { principal, session };
+  }
+
+  async function authenticateKey(bearer: string): Promise<{ principal: Principal } | undefined> {
+    // Other bearer tokens (the provider's access tokens at /oidc/me) are no API keys of ours.
+    if (!bearer.startsWith('cbk_')) return undefined;
+    // Keyed by the hash of the whole bearer token: a hit means the secret was checked when it was stored.
+    const hash = tokenHash(bearer);
+    const now = clock.now();
+    const cached = principals.cache.apiKey(hash);
+    if (cached && cached.expiresAt > now) {
+      // last_used_at is for people reading the key list: minute precision, as in apiKeys.verify.
+      if (!cached.lastUsedAt || now.getTime() - new Date(cached.lastUsedAt).getTime() > 60_000) {
+        principals.cache.touchApiKey(hash, now);
+        await store.touchApiKey(cached.keyId, now);
+      }
+      return { principal: cached.principal };
+    }
+    const loadedAt = principals.cache.epoch();
+    const key = await apiKeys.verify(bearer);
+    if (!key) return undefined;
+    const principal = await principalOf(key.ownerId, 'api_key', null, { keyId: key.id, permissions: key.permissions });
+    if (!principal) return undefined;
+    principals.cache.putApiKey(hash, { keyId: key.id, expiresAt: key.expiresAt, lastUsedAt: key.lastUsedAt, principal }, loadedAt);
+    return { principal };
   }
 
   /**

@@ -59,7 +59,7 @@ export async function checkRealName(ctx: IdentityContext, idNumber: string, name
 }
 
 export function createAccounts(ctx: IdentityContext) {
-  const { store, clock, audit, settings } = ctx;
+  const { store, clock, audit, settings, principals } = ctx;
 
   async function insertWithRole(tx: Queryable, account: Parameters<typeof store.insertAccount>[0], role: string, actor: string, details: Record<string, unknown>) {
     if (await store.accountByLogin(account.login, tx)) throw identityError('account_exists', `an account with login ${account.login} already exists`, { field: account.kind === 'legal' ? 'uscc' : account.kind === 'person' ? 'idNumber' : 'login' });
@@ -181,12 +181,12 @@ export function createAccounts(ctx: IdentityContext) {
         const state = await store.recordFailure(account.id, now, settings.maxFailures, settings.lockMinutes * 60_000);
         await audit.append({ actor: account.id, action: 'identity.session.totp', target: account.id, outcome: 'failure', details: { ip } });
         if (state?.lockedUntil && state.lockedUntil > now) {
-          await store.deleteSessionsOf(account.id, null);
+          await principals.change([{ kind: 'account', accountId: account.id }], (tx) => store.deleteSessionsOf(account.id, null, tx));
           throw identityError('account_locked', `账号已锁定 ${settings.lockMinutes} 分钟 (locked after ${settings.maxFailures} failures)`, { retryAfterSeconds: settings.lockMinutes * 60 });
         }
         throw identityError('totp_invalid', '动态口令错误 (wrong or reused authenticator code)', { field: 'code' });
       }
-      await ctx.db.transaction(async (tx) => {
+      await principals.change([{ kind: 'session', tokenHash: session.tokenHash }], async (tx) => {
         await store.resetFailures(account.id, tx);
         await store.setSessionRestriction(session.tokenHash, null, tx);
         await audit.appendIn(tx, { actor: account.id, action: 'identity.session.totp', target: account.id, outcome: 'success', details: { ip } });
@@ -210,8 +210,11 @@ export function createAccounts(ctx: IdentityContext) {
     },
 
     async signOut(token: string, actor: string): Promise<void> {
-      await ctx.store.deleteSession(tokenHash(token));
-      await audit.append({ actor, action: 'identity.session.delete', target: actor, outcome: 'success' });
+      const hash = tokenHash(token);
+      await principals.change([{ kind: 'session', tokenHash: hash }], async (tx) => {
+        await store.deleteSession(hash, tx);
+        await audit.appendIn(tx, { actor, action: 'identity.session.delete', target: actor, outcome: 'success' });
+      });
     },
 
     async changePassword(session: SessionRow, input: { currentPassword: string; newPassword: string }): Promise<SessionRow['restriction']> {
@@ -224,7 +227,8 @@ export function createAccounts(ctx: IdentityContext) {
       checkPasswordStrength(input.newPassword, 'newPassword');
       const restriction: SessionRow['restriction'] = session.restriction === 'password_change' ? (account.kind === 'staff' && !account.totpEnabled ? 'totp_enrolment' : null) : session.restriction;
       const hash = await hashPassword(input.newPassword);
-      await ctx.db.transaction(async (tx) => {
+      // The account's other sessions end; this one's restriction changes: every cached session of it goes.
+      await principals.change([{ kind: 'account', accountId: account.id }], async (tx) => {
         await store.setPassword(account.id, hash, false, tx);
         await store.deleteSessionsOf(account.id, session.tokenHash, tx);
         await store.setSessionRestriction(session.tokenHash, restriction, tx);
@@ -249,7 +253,7 @@ export function createAccounts(ctx: IdentityContext) {
       const step = matchTotp(account.totpSecret, code, clock.now(), 0);
       if (step === undefined) throw identityError('totp_invalid', '动态口令错误 (the code does not match the new secret)', { field: 'code' });
       const restriction = session.restriction === 'totp_enrolment' || session.restriction === 'totp' ? null : session.restriction;
-      await ctx.db.transaction(async (tx) => {
+      await principals.change([{ kind: 'session', tokenHash: session.tokenHash }], async (tx) => {
         await store.setTotp(account.id, account.totpSecret, true, tx);
         await store.useTotpStep(account.id, step, tx);
         await store.setSessionRestriction(session.tokenHash, restriction, tx);
@@ -281,7 +285,7 @@ export function createAccounts(ctx: IdentityContext) {
         throw identityError('otp_invalid', '验证码错误或已过期 (the code is wrong, used up or expired)', { field: 'code' });
       }
       const hash = await hashPassword(input.newPassword);
-      await ctx.db.transaction(async (tx) => {
+      await principals.change([{ kind: 'account', accountId: account.id }], async (tx) => {
         await store.deleteOtp(account.id, 'password_reset', tx);
         await store.setPassword(account.id, hash, false, tx);
         await store.setLock(account.id, null, tx);

@@ -64,7 +64,7 @@ export function createApiKeys(ctx: IdentityContext) {
       const key = await store.apiKey(id);
       if (!key || (!asAdmin && key.ownerId !== caller.accountId)) throw identityError('api_key_not_found', `no API key ${id}`, { field: 'id' });
       const now = clock.now();
-      await ctx.db.transaction(async (tx) => {
+      await ctx.principals.change([{ kind: 'api_key', keyId: id }], async (tx) => {
         await store.revokeApiKey(id, now, tx);
         await audit.appendIn(tx, { actor: actorOf(caller), action: 'identity.apikey.revoke', target: `apikey:${id}`, outcome: 'success', details: { owner: key.ownerId } });
       });
@@ -80,7 +80,10 @@ export function createApiKeys(ctx: IdentityContext) {
       if (!timingSafeEqual(Buffer.from(key.secretHash), Buffer.from(secretHash(m[2])))) return undefined;
       const now = clock.now();
       // last_used_at is for people reading the key list: minute precision is plenty and spares a write per call.
-      if (!key.lastUsedAt || now.getTime() - new Date(key.lastUsedAt).getTime() > 60_000) await store.touchApiKey(key.id, now);
+      if (!key.lastUsedAt || now.getTime() - new Date(key.lastUsedAt).getTime() > 60_000) {
+        await store.touchApiKey(key.id, now);
+        return { ...key, lastUsedAt: now };
+      }
       return key;
     },
   };

@@ -108,7 +108,8 @@ export function createDirectory(ctx: IdentityContext, accounts: Accounts) {
       if (prior?.builtin) throw identityError('role_builtin', `${input.name} is a built-in role and cannot be changed`, { field: 'name' });
       await checkCustomPermissions(input.permissions);
       const role: RoleRow = { ...input, duty: null, builtin: false };
-      await ctx.db.transaction(async (tx) => {
+      // A changed role changes what every holder may do (a new one has no holders yet).
+      await ctx.principals.change(mode === 'update' ? [{ kind: 'all' }] : [], async (tx) => {
         await store.upsertRole(role, tx);
         await audit.appendIn(tx, { actor: actorOf(caller), action: `identity.role.${mode}`, target: `role:${input.name}`, outcome: 'success', details: { permissions: input.permissions, before: prior?.permissions ?? null } });
       });
@@ -119,7 +120,7 @@ export function createDirectory(ctx: IdentityContext, accounts: Accounts) {
       const prior = await store.role(name);
       if (!prior) throw identityError('role_not_found', `no role ${name}`, { field: 'name' });
       if (prior.builtin) throw identityError('role_builtin', `${name} is a built-in role and cannot be deleted`, { field: 'name' });
-      await ctx.db.transaction(async (tx) => {
+      await ctx.principals.change([{ kind: 'all' }], async (tx) => {
         await store.deleteRole(name, tx);
         await audit.appendIn(tx, { actor: actorOf(caller), action: 'identity.role.delete', target: `role:${name}`, outcome: 'success', details: { permissions: prior.permissions } });
       });
@@ -138,7 +139,7 @@ export function createDirectory(ctx: IdentityContext, accounts: Accounts) {
       if (scopeUnit && !(await store.unit(scopeUnit))) throw identityError('unit_not_found', `no unit ${scopeUnit}`, { field: 'scopeUnit' });
       const target = await store.accountById(input.accountId);
       if (!target) throw identityError('account_not_found', `no account ${input.accountId}`, { field: 'accountId' });
-      const denied = await ctx.db.transaction(async (tx: Queryable) => {
+      const denied = await ctx.principals.change([{ kind: 'account', accountId: input.accountId }], async (tx: Queryable) => {
         const duties = await store.dutiesOf(input.accountId, tx);
         if (role.duty && (target.kind !== 'staff' || duties.some((d) => d !== role.duty))) {
           return `三员分立: ${target.login} already holds the ${duties.join(', ')} administrator duty (or is not staff) and cannot also be ${role.name}`;
@@ -152,7 +153,7 @@ export function createDirectory(ctx: IdentityContext, accounts: Accounts) {
 
     async revoke(caller: Principal, input: { accountId: string; role: string; scopeUnit?: string }): Promise<void> {
       if (input.accountId === caller.accountId) throw identityError('self_grant', '不能变更自己的权限 (no one may change their own roles)', { field: 'accountId' });
-      await ctx.db.transaction(async (tx) => {
+      await ctx.principals.change([{ kind: 'account', accountId: input.accountId }], async (tx) => {
         const removed = await store.deleteGrant(input.accountId, input.role, input.scopeUnit ?? '', tx);
         if (!removed) throw identityError('role_not_found', `${input.accountId} does not hold ${input.role} there`, { field: 'role' });
         await audit.appendIn(tx, { actor: actorOf(caller), action: 'identity.role.revoke', target: input.accountId, outcome: 'success', details: { role: input.role, scopeUnit: input.scopeUnit ?? '' } });

@@ -6,13 +6,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { CityService } from '../city/index.ts';
-import { createAuditLog, type AuditLog, type Database, type HttpApp, type MigrationSource, type ModuleContext, type PlatformModule } from '../../platform/index.ts';
+import {
+  createAuditLog, fieldSealer, loadFieldKey, type AuditLog, type BusSubscription, type Database, type HttpApp, type MigrationSource, type ModuleContext, type PlatformModule,
+} from '../../platform/index.ts';
 import { logChannel, type MessageChannel } from './channel.ts';
 import { DEFAULT_SETTINGS, type IdentitySettings } from './context.ts';
 import { CITY_UNIT } from './directory.ts';
 import { createOidc, type Oidc } from './oidc.ts';
 import { createClients, type Clients } from './oidc-clients.ts';
 import { createOidcStore } from './oidc-store.ts';
+import { createPrincipals, PRINCIPAL_CHANGED, type PrincipalCacheStats } from './principal-cache.ts';
 import { adminRoutes } from './routes-admin.ts';
 import { selfRoutes } from './routes-self.ts';
 import { ssoRoutes } from './routes-sso.ts';
@@ -36,6 +39,8 @@ export interface IdentityModule extends PlatformModule {
   installAccess(app: HttpApp): void;
   /** Every route of the server with the permission it declares (undefined = none declared). */
   routeTable(): ReadonlyArray<{ method: string; url: string; permission: string | undefined }>;
+  /** The access hook's principal cache on this node: entries, hits, misses, changes applied. */
+  principalCacheStats(): PrincipalCacheStats;
   /** Mirror the city's divisions into the org tree (after the demo city is built). */
   syncRegions(): Promise<void>;
   /**
@@ -49,13 +54,17 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
   const audit = createAuditLog({ db: ctx.db, clock: ctx.clock });
   const channel = deps.channel ?? logChannel(ctx.logger);
   const store = createIdentityStore(ctx.db);
-  const oidcStore = createOidcStore(ctx.db, ctx.clock);
-  const identityCtx = { db: ctx.db, store, clock: ctx.clock, logger: ctx.logger, audit, city: deps.city, channel, rateLimiter: ctx.rateLimiter, settings: { ...DEFAULT_SETTINGS, ...deps.settings } };
+  // OpenID Connect signing keys and client secrets are sealed with the platform's SM4 field key.
+  const oidcStore = createOidcStore(ctx.db, ctx.clock, fieldSealer(loadFieldKey(ctx.config)));
+  const settings = { ...DEFAULT_SETTINGS, ...deps.settings };
+  const principals = createPrincipals({ db: ctx.db, clock: ctx.clock, relay: ctx.relay, settings: { ttlMs: settings.principalCacheSeconds * 1000, maxEntries: settings.principalCacheEntries } });
+  const identityCtx = { db: ctx.db, store, clock: ctx.clock, logger: ctx.logger, audit, city: deps.city, channel, rateLimiter: ctx.rateLimiter, settings, principals };
   const service = createIdentityService(identityCtx, { oidcStore });
   const oidc = createOidc(identityCtx, { config: ctx.config, oidcStore });
   const clients = createClients(identityCtx, oidcStore);
   let initialCredentials: Array<{ login: string; role: string; oneTimePassword: string }> = [];
   let purger: NodeJS.Timeout | undefined;
+  let principalChanges: BusSubscription | undefined;
   const syncRegions = async () => {
     const top = await store.units(CITY_UNIT);
     // Installs from before grids joined the org tree get them on the next start.
@@ -78,6 +87,7 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
     },
     syncRegions,
     routeTable: () => service.access.routes(),
+    principalCacheStats: () => principals.cache.stats(),
     get initialCredentials() {
       return initialCredentials;
     },
@@ -87,6 +97,10 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
       await app.register(ssoRoutes(service, oidc, clients));
     },
     async start() {
+      // Every node keeps its own principal cache, so each needs every change: a durable name per node.
+      principalChanges = await ctx.bus.subscribe(PRINCIPAL_CHANGED, `identity-principals-${ctx.config.nodeId}`, (e) => principals.cache.onBusEvent(e));
+      const sealed = await oidcStore.sealStoredSecrets();
+      if (sealed > 0) ctx.logger.info({ sealed }, 'single sign-on keys and client secrets stored in the clear are now sealed with the field key');
       // Expired provider state (codes, tokens, sessions) is never read again; drop it hourly.
       purger = setInterval(() => {
         oidcStore.purgeExpired().then(
@@ -101,9 +115,10 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
       }
       await syncRegions();
     },
-    stop() {
+    async stop() {
       clearInterval(purger);
-      return Promise.resolve();
+      await principalChanges?.stop();
+      principalChanges = undefined;
     },
   };
 }

@@ -1,8 +1,11 @@
 // SQL of the identity_oidc_* tables: oidc-provider's adapter, the registered clients, the keys.
+// Client secrets and the provider's keys (RS256 signing key, cookie keys, pairwise salt) are sealed
+// with the platform's SM4 field key (sm4f1 tokens bound to their row); values stored in the clear by
+// earlier versions are read as they are and sealed at the next start (sealStoredSecrets).
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Clock } from '../../kernel/index.ts';
-import type { Database, Queryable } from '../../platform/index.ts';
+import { isSealedField, type Database, type FieldSealer, type Queryable } from '../../platform/index.ts';
 
 export interface OidcClientRow {
   clientId: string;
@@ -41,10 +44,32 @@ export function clientMetadata(c: OidcClientRow): Record<string, unknown> {
   };
 }
 
-export function createOidcStore(db: Database, clock: Clock) {
+/** Associated data of a sealed value: the column and the row, so a token copied elsewhere does not open. */
+const secretAad = (clientId: string) => `identity_oidc_clients.secret:${clientId}`;
+const keyAad = (name: string) => `identity_oidc_keys.value:${name}`;
+
+/** A key row's value: sealed (`{ sealed: 'sm4f1.…' }`), or `{ v: … }` in the clear from before sealing. */
+type KeyValue = { sealed: string } | { v: unknown };
+
+export function createOidcStore(db: Database, clock: Clock, sealer: FieldSealer) {
   const one = async <T>(q: Queryable, sql: string, params: unknown[]): Promise<T | undefined> => (await q.query<T>(sql, params)).rows[0];
 
-  const client = (id: string, q: Queryable = db) => one<OidcClientRow>(q, `${CLIENT_SELECT} WHERE client_id = $1`, [id]);
+  const openSecret = (row: OidcClientRow): OidcClientRow => (row.secret === null ? row : { ...row, secret: openSealed(row.secret, secretAad(row.clientId), `the secret of client ${row.clientId}`) });
+  const sealSecret = (clientId: string, secret: string | null): string | null => (secret === null ? null : sealer.seal(secret, secretAad(clientId)));
+
+  function openSealed(stored: string, aad: string, what: string): string {
+    try {
+      return sealer.open(stored, aad);
+    } catch (err) {
+      // Not an AppError: a node with another field key is misconfigured, not a bad request.
+      throw new Error(`${what} does not open (altered, or sealed with another field key): every API node must use the same CITYBRAIN_FIELD_KEY`, { cause: err });
+    }
+  }
+
+  const client = async (id: string, q: Queryable = db) => {
+    const row = await one<OidcClientRow>(q, `${CLIENT_SELECT} WHERE client_id = $1`, [id]);
+    return row && openSecret(row);
+  };
 
   /** An oidc-provider Adapter class over identity_oidc_state (and identity_oidc_clients for `Client`). */
   function adapterClass(): new (model: string) => Adapter {
@@ -103,25 +128,28 @@ export function createOidcStore(db: Database, clock: Clock) {
     };
   }
 
+  const sealKey = (name: string, value: unknown): KeyValue => ({ sealed: sealer.seal(JSON.stringify(value), keyAad(name)) });
+
   /** A key generated once and kept: concurrent first starts of several nodes agree on one value. */
   async function keyOnce<T>(name: string, generate: () => T): Promise<T> {
     // Wrapped in an object: drivers hand a top-level JSON string back either parsed or not.
-    await db.query('INSERT INTO identity_oidc_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [name, JSON.stringify({ v: generate() }), clock.now()]);
-    const row = await one<{ value: { v: T } | string }>(db, 'SELECT value FROM identity_oidc_keys WHERE name = $1', [name]);
+    await db.query('INSERT INTO identity_oidc_keys (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [name, JSON.stringify(sealKey(name, generate())), clock.now()]);
+    const row = await one<{ value: KeyValue | string }>(db, 'SELECT value FROM identity_oidc_keys WHERE name = $1', [name]);
     if (!row) throw new Error(`identity_oidc_keys has no ${name}`);
-    return (typeof row.value === 'string' ? (JSON.parse(row.value) as { v: T }) : row.value).v;
+    const value = typeof row.value === 'string' ? (JSON.parse(row.value) as KeyValue) : row.value;
+    return ('sealed' in value ? JSON.parse(openSealed(value.sealed, keyAad(name), `identity_oidc_keys.${name}`)) : value.v) as T;
   }
 
   return {
     adapterClass,
     client,
-    clients: async () => (await db.query<OidcClientRow>(`${CLIENT_SELECT} ORDER BY first_party DESC, name`)).rows,
+    clients: async () => (await db.query<OidcClientRow>(`${CLIENT_SELECT} ORDER BY first_party DESC, name`)).rows.map(openSecret),
     async insertClient(c: OidcClientRow, q: Queryable = db): Promise<void> {
       await q.query(
         `INSERT INTO identity_oidc_clients (client_id, name, owner_unit, confidential, secret, redirect_uris, post_logout_redirect_uris,
            backchannel_logout_uri, scopes, first_party, status, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
          ON CONFLICT (client_id) DO NOTHING`,
-        [c.clientId, c.name, c.ownerUnit, c.confidential, c.secret, c.redirectUris, c.postLogoutRedirectUris, c.backchannelLogoutUri, c.scopes, c.firstParty, c.status, c.createdAt, c.createdBy],
+        [c.clientId, c.name, c.ownerUnit, c.confidential, sealSecret(c.clientId, c.secret), c.redirectUris, c.postLogoutRedirectUris, c.backchannelLogoutUri, c.scopes, c.firstParty, c.status, c.createdAt, c.createdBy],
       );
     },
     async updateClient(c: Pick<OidcClientRow, 'clientId' | 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'backchannelLogoutUri' | 'scopes'>, q: Queryable = db): Promise<void> {
@@ -131,7 +159,7 @@ export function createOidcStore(db: Database, clock: Clock) {
       );
     },
     async setClientSecret(id: string, secret: string, q: Queryable = db): Promise<void> {
-      await q.query('UPDATE identity_oidc_clients SET secret = $2, secret_rotated_at = $3 WHERE client_id = $1', [id, secret, clock.now()]);
+      await q.query('UPDATE identity_oidc_clients SET secret = $2, secret_rotated_at = $3 WHERE client_id = $1', [id, sealSecret(id, secret), clock.now()]);
     },
     async setClientStatus(id: string, status: OidcClientRow['status'], q: Queryable = db): Promise<void> {
       await q.query('UPDATE identity_oidc_clients SET status = $2 WHERE client_id = $1', [id, status]);
@@ -181,6 +209,29 @@ export function createOidcStore(db: Database, clock: Clock) {
     /** Drop expired rows (the provider never reads them; this only keeps the table small). */
     async purgeExpired(): Promise<number> {
       return (await db.query('DELETE FROM identity_oidc_state WHERE expires_at <= $1', [clock.now()])).rowCount;
+    },
+
+    /**
+     * Seal what an earlier version stored in the clear: the provider's keys and the client secrets.
+     * Each row is rewritten only if it is still the value read, so concurrent starts of several
+     * nodes agree. Returns how many values were sealed.
+     */
+    async sealStoredSecrets(): Promise<number> {
+      let sealed = 0;
+      const keys = (await db.query<{ name: string; value: KeyValue | string }>("SELECT name, value FROM identity_oidc_keys WHERE value->>'sealed' IS NULL")).rows;
+      for (const k of keys) {
+        const value = typeof k.value === 'string' ? (JSON.parse(k.value) as KeyValue) : k.value;
+        if (!('v' in value)) continue;
+        const r = await db.query("UPDATE identity_oidc_keys SET value = $2 WHERE name = $1 AND value->>'sealed' IS NULL", [k.name, JSON.stringify(sealKey(k.name, value.v))]);
+        sealed += r.rowCount;
+      }
+      const clients = (await db.query<{ clientId: string; secret: string }>('SELECT client_id AS "clientId", secret FROM identity_oidc_clients WHERE secret IS NOT NULL')).rows;
+      for (const c of clients) {
+        if (isSealedField(c.secret)) continue;
+        const r = await db.query('UPDATE identity_oidc_clients SET secret = $2 WHERE client_id = $1 AND secret = $3', [c.clientId, sealSecret(c.clientId, c.secret), c.secret]);
+        sealed += r.rowCount;
+      }
+      return sealed;
     },
 
     /** RS256 signing keys, cookie-signing keys and the pairwise salt, generated on first start. */

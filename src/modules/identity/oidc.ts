@@ -190,7 +190,9 @@ export function createOidc(ctx: IdentityContext, deps: { config: Config; oidcSto
       const token = k.oidc.params?.logout ? readCookie(k.headers.cookie, SESSION_COOKIE) : undefined;
       if (token) {
         k.cookies.set(SESSION_COOKIE, null, { path: '/', httpOnly: true, sameSite: 'lax', signed: false, overwrite: true });
-        void store.deleteSession(tokenHash(token)).catch((err: unknown) => ctx.logger.warn({ err }, 'ending the platform session at provider logout failed'));
+        const hash = tokenHash(token);
+        void ctx.principals.change([{ kind: 'session', tokenHash: hash }], (tx) => store.deleteSession(hash, tx))
+          .catch((err: unknown) => ctx.logger.warn({ err }, 'ending the platform session at provider logout failed'));
       }
       void audit.append({ actor: accountId ?? 'anonymous', action: 'identity.oidc.logout', target: accountId ?? 'anonymous', outcome: 'success', details: { everywhere: Boolean(k.oidc.params?.logout) } }).catch(() => undefined);
     });

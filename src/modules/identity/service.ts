@@ -62,7 +62,7 @@ export function createIdentityService(ctx: IdentityContext, deps: { oidcStore: O
     async setStatus(caller: Principal, id: string, status: 'active' | 'disabled'): Promise<PublicAccount> {
       const a = await accountOrThrow(id);
       if (id === caller.accountId) throw identityError('self_grant', '不能停用自己的账号 (no one may disable their own account)', { field: 'id' });
-      await ctx.db.transaction(async (tx) => {
+      await ctx.principals.change([{ kind: 'account', accountId: id }], async (tx) => {
         // 三员分立: the system administrator manages accounts, but not the other two
         // administrators — disabling the auditor would end the audit. Their accounts change only
         // through the security administrator's lock.

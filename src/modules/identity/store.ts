@@ -163,8 +163,8 @@ export function createIdentityStore(db: Database) {
     async setSessionRestriction(tokenHash: string, restriction: SessionRow['restriction'], q: Queryable = db): Promise<void> {
       await q.query('UPDATE identity_sessions SET restriction = $2 WHERE token_hash = $1', [tokenHash, restriction]);
     },
-    async deleteSession(tokenHash: string): Promise<void> {
-      await db.query('DELETE FROM identity_sessions WHERE token_hash = $1', [tokenHash]);
+    async deleteSession(tokenHash: string, q: Queryable = db): Promise<void> {
+      await q.query('DELETE FROM identity_sessions WHERE token_hash = $1', [tokenHash]);
     },
     async deleteSessionsOf(accountId: string, except: string | null, q: Queryable = db): Promise<void> {
       await q.query('DELETE FROM identity_sessions WHERE account_id = $1 AND token_hash IS DISTINCT FROM $2', [accountId, except]);

@@ -49,6 +49,31 @@ forEachDatabase('events routing', { migrations: [cityMigrations, identityMigrati
     expect((await create({ categoryCode: 'SR03' })).departmentCode).toBe('D07');
   });
 
+  it('rules and the catalogue are served from memory, yet each change takes effect for the very next event', async () => {
+    // Warm: the rules and categories are cached by the events before this one.
+    expect((await create({ categoryCode: 'JM03' })).departmentCode).toBe('371502');
+    const rule = await h.call<RoutingRule>('POST', '/api/events/routing-rules', { categoryCode: 'JM03', districtCode: '371502', departmentCode: 'D02' });
+    expect(rule.status).toBe(201);
+    expect((await create({ categoryCode: 'JM03' })).routedBy).toBe(`rule:${rule.body.id}`);
+    // A changed time limit applies to the next event's deadline (clock time: now + 45 min).
+    expect((await h.call('PATCH', '/api/events/categories/JM03', { limits: { normal: 45, major: 45, urgent: 45 }, workingHours: false })).status).toBe(200);
+    const timed = await create({ categoryCode: 'JM03' });
+    expect(new Date(timed.deadlineAt ?? '').getTime() - new Date(timed.createdAt).getTime()).toBe(45 * 60_000);
+    expect((await h.call('DELETE', `/api/events/routing-rules/${rule.body.id}`)).status).toBe(204);
+    expect((await create({ categoryCode: 'JM03' })).departmentCode).toBe('371502');
+    // A disabled category refuses the next event; enabled again, it is accepted.
+    expect((await h.call('PATCH', '/api/events/categories/JM03', { active: false })).status).toBe(200);
+    expect((await h.call<{ code: string }>('POST', '/api/events', newEvent({ categoryCode: 'JM03' }), 'grid-worker-7')).body.code).toBe('category_unknown');
+    expect((await h.call('PATCH', '/api/events/categories/JM03', { active: true })).status).toBe(200);
+    // A rule written by another node (straight into the table) is picked up within 30 seconds.
+    const { rows } = await ctx.db.query<{ id: string }>(`INSERT INTO events_routing_rules (category_code, district_code, department_code) VALUES ('JM03', '371502', 'D06') RETURNING id`);
+    h.clock.advance(31_000);
+    expect((await create({ categoryCode: 'JM03' })).departmentCode).toBe('D06');
+    await ctx.db.query('DELETE FROM events_routing_rules WHERE id = $1', [rows[0]?.id]);
+    h.clock.advance(31_000);
+    expect((await create({ categoryCode: 'JM03' })).departmentCode).toBe('371502');
+  });
+
   it('staff can override the routed department (reassign)', async () => {
     const e = await create({ categoryCode: 'SR01' });
     const r = await h.call<EventDetail>('POST', `/api/events/${e.id}/reassign`, { departmentCode: 'D06', note: '属市政设施' });

@@ -85,6 +85,35 @@ describe('event scope on the map and the screen', () => {
     expect(await ids('events-open', lqDispatcher)).not.toContain(dcfEvent);
   });
 
+  it("cuts the screen map's event layers (view=screen) to the screen's scope, as its KPIs and stream", async () => {
+    // 临清市's leader: their event list holds the events of their units, their screen every event located in 临清市 —
+    // the reassigned event lies there but is led by 东昌府区 now.
+    const lqLeader = await staffKey(h.platform, { role: 'leader', units: ['371581'], scopeUnit: '371581' });
+    const screenIds = async (layer: string, key: string) => {
+      const r = await h.json<Fc>(`/api/map/layers/${layer}/geojson?view=screen`, key);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.features.map((f) => f.properties.id);
+    };
+    expect(await ids('events-open', lqLeader)).not.toContain(lqEvent);
+    for (const layer of ['events-open', 'events-heat']) {
+      const seen = await screenIds(layer, lqLeader);
+      expect(seen, layer).toContain(lqEvent);
+      expect(seen, layer).not.toContain(dcfEvent);
+    }
+    const count = async (key: string) => {
+      const res = await h.get('/api/map/tiles/events-open/0/0/0.pbf?view=screen&v=1', key);
+      expect(res.status).toBe(200);
+      return decodeTile(await res.arrayBuffer(), 'events-open').reduce((n, f) => n + (typeof f.point_count === 'number' ? f.point_count : 1), 0);
+    };
+    expect(await count(lqLeader)).toBe((await screenIds('events-open', lqLeader)).length);
+    // The stream's recent list of the same screen holds the same event.
+    const recent = await h.json<LiveEvent[]>('/api/screen/recent?limit=50', lqLeader);
+    expect(recent.body.map((e) => e.eventId)).toContain(lqEvent);
+    // A screen grant is needed for the screen's view: a handler without one sees no events there.
+    expect(await screenIds('events-open', lqHandler)).toEqual([]);
+    expect((await h.get('/api/map/tiles/events-open/0/0/0.pbf?view=other', lqLeader)).status).toBe(400);
+  });
+
   it('gives the big screen to the command center, and streams a district dispatcher only its events', async () => {
     expect((await h.get('/api/screen/kpis', lqHandler)).status).toBe(403);
     expect((await h.get('/api/screen/stream', lqHandler)).status).toBe(403);

@@ -16,8 +16,9 @@ export interface DetectionService {
   deleteScenario(code: string): Promise<void>;
 }
 
-export function createDetectionService(deps: { store: EventsStore; clock: Clock }): DetectionService {
+export function createDetectionService(deps: { store: EventsStore; clock: Clock; /** A scenario was added, changed or deleted (drops the intake's cached copy). */ scenariosChanged?: () => void }): DetectionService {
   const { store, clock } = deps;
+  const changed = () => deps.scenariosChanged?.();
   const categoryNames = async () => new Map((await store.categories(true)).map((c) => [c.code, c] as const));
   const toScenario = (r: ScenarioRow, names: Map<string, { name: string }>): VideoScenario => ({
     code: r.code, nameZh: r.name_zh, nameEn: r.name_en, categoryCode: r.category_code, categoryName: names.get(r.category_code)?.name ?? null,
@@ -46,12 +47,14 @@ export function createDetectionService(deps: { store: EventsStore; clock: Clock 
       const category = names.get(input.categoryCode);
       if (!category || !category.active) throw eventsError('category_unknown', `no active category ${input.categoryCode}`, { field: '/body/categoryCode' });
       await store.putScenario({ code, nameZh: input.nameZh.trim(), nameEn: input.nameEn.trim(), categoryCode: input.categoryCode, minConfidence: input.minConfidence, actor, at: clock.now() });
+      changed();
       const row = (await store.scenarios()).find((s) => s.code === code);
       if (!row) throw eventsError('scenario_not_found', `scenario ${code} was not saved`, { field: '/params/code' });
       return toScenario(row, names);
     },
     async deleteScenario(code) {
       if (!(await store.deleteScenario(code))) throw eventsError('scenario_not_found', `no video scenario ${code}`, { field: '/params/code' });
+      changed();
     },
   };
 }

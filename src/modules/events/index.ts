@@ -54,7 +54,7 @@ export function createEventsModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'lo
   const intake = createIntake({ ...base, core, relay: ctx.relay, deviceLocator: deps.deviceLocator });
   const timers = createTimers({ ...base, core, relay: ctx.relay });
   const attachments = createAttachments({ ...base, dataDir: path.resolve(ctx.config.dataDir), lifecycle });
-  const detections = createDetectionService(base);
+  const detections = createDetectionService({ ...base, scenariosChanged: () => core.invalidateCatalogue() });
   const service: EventsService = {
     ...lifecycle,
     ...detections,

@@ -42,7 +42,7 @@ export function createIntake(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
      * cannot both create.
      */
     async detect(input: DetectionInput, actor: string): Promise<DetectionResult> {
-      const scenario = (await store.scenarios()).find((s) => s.code === input.scenario);
+      const scenario = (await core.catalogue()).scenarios.get(input.scenario);
       if (!scenario) throw eventsError('scenario_unknown', `no video scenario ${input.scenario}; see /api/events/scenarios`, { field: '/body/scenario', scenario: input.scenario });
       const categoryCode = scenario.category_code;
       const minConfidence = Number(scenario.min_confidence);
@@ -70,11 +70,12 @@ export function createIntake(deps: CoreDeps & { core: EventsCore; relay?: Pick<O
           await store.addTimeline(tx, existing, { at: receivedAt, actor, action: 'detected', fromState: null, toState: null, departmentCode: null, note });
           return { detectionId, outcome: 'merged', eventId: existing, created: false, detectionCount: count };
         }
-        const id = await core.createIn(tx, {
+        const created = await core.createIn(tx, {
           title: `${scenario.name_zh}（${input.cameraId}）`, description: `视频智能识别 video detection: ${note}`, categoryCode, severity: input.severity,
           source: 'video_ai', sourceRef: input.cameraId, lon: input.lon, lat: input.lat, address: '', place, detectedAt,
         }, actor, prep);
-        if (id === undefined) throw new Error('video events have no unique source reference');
+        if (created === undefined) throw new Error('video events have no unique source reference');
+        const id = created.id;
         const detectionId = await store.insertDetection(tx, { ...record, eventId: id, outcome: 'created' });
         for (const [i, url] of snapshotUrls.entries()) {
           await store.insertAttachment(tx, id, { name: `snapshot-${input.cameraId}${i === 0 ? '' : `-${i + 1}`}.jpg`, mediaType: 'image/jpeg', sizeBytes: null, sha256: null, path: null, url, actor, at: receivedAt });

@@ -4,6 +4,8 @@ import { createReadStream } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../platform/http/index.ts';
+import type { Principal } from '../identity/index.ts';
+import { eventsError } from './errors.ts';
 import type { EventsService } from './events-service.ts';
 import { ACTION_PERMISSION, EVENT_ACTIONS } from './lifecycle.ts';
 import {
@@ -23,6 +25,12 @@ export function actorOf(request: FastifyRequest): string {
   return request.principal?.login ?? 'anonymous';
 }
 
+/** The signed-in principal (the access hook guarantees one on every route that declares a permission). */
+function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw eventsError('unauthenticated', 'sign in: events are scoped to the units of the signed-in account');
+  return request.principal;
+}
+
 export function eventsRoutes(service: EventsService) {
   const who = (request: FastifyRequest) => service.viewer(request.principal, actorOf(request));
   return (app: HttpApp): void => {
@@ -37,7 +45,7 @@ export function eventsRoutes(service: EventsService) {
     app.get('/routing-rules', { config: { permission: 'events.rule.read' }, schema: { tags, summary: 'Routing rules: category × district/grid → unit', response: { 200: Type.Array(RoutingRuleSchema) } } }, () => service.rules());
     app.post('/routing-rules', { config: { permission: 'events.rule.write' }, schema: { tags, summary: 'Add a routing rule', body: RoutingRuleInputSchema, response: { 201: RoutingRuleSchema } } }, async (request, reply) => reply.status(201).send(await service.addRule(request.body)));
     app.delete('/routing-rules/:id', { config: { permission: 'events.rule.write' }, schema: { tags, summary: 'Remove a routing rule', params: IdParams, response: { 204: Type.Null() } } }, async (request, reply) => { await service.removeRule(request.params.id); return reply.status(204).send(null); });
-    app.get('/stats', { config: { permission: 'events.stats.read' }, schema: { tags, summary: '按时办结率 totals and on-time rate per unit', querystring: StatsQuerySchema, response: { 200: StatsSchema } } }, (request) => service.stats(request.query));
+    app.get('/stats', { config: { permission: 'events.stats.read' }, schema: { tags, summary: '按时办结率 totals and on-time rate per unit, over the events of the caller\'s scope (like the big screen: a district\'s, a department\'s or the whole city\'s)', querystring: StatsQuerySchema, response: { 200: StatsSchema } } }, async (request) => service.stats(request.query, await service.unitScope(principalOf(request), 'events.stats.read')));
     app.get('/', { config: { permission: 'events.event.read' }, schema: { tags, summary: 'Events of the caller\'s units and region: filter by unit (lead or partner), state, overdue, escalated, source; mine=true is the unit inbox', querystring: EventListQuerySchema, response: { 200: EventListSchema } } }, async (request) => service.list(request.query, await who(request)));
     app.post(
       '/',

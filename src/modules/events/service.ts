@@ -8,7 +8,7 @@ import { eventsError } from './errors.ts';
 import { ACTION_PERMISSION, allowedActions, type EventAction, nextState, TRANSITIONS } from './lifecycle.ts';
 import { canSee, reaches, unitScopeOf, viewerOf, type EventScope, type OrgSnapshot, type UnitScope, type Viewer } from './org.ts';
 import type {
-  ActionBody, CalendarDayInput, PartBody, PartnerPart, PartStep, CalendarView, Category, CategoryInput, CategoryPatch, Department, EventDetail, EventInput, EventList, EventListQuery, RoutingRule, RoutingRuleInput,
+  Attachment, TimelineEntry, ActionBody, CalendarDayInput, PartBody, PartnerPart, PartStep, CalendarView, Category, CategoryInput, CategoryPatch, Department, EventDetail, EventInput, EventList, EventListQuery, RoutingRule, RoutingRuleInput,
 } from './schemas.ts';
 import { iso, isoOrNull, type EventRow, type ListScope, type PartRow } from './store.ts';
 
@@ -127,7 +127,7 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
    * (回落到区县), then the city command center — never a unit that returned it (`returners`).
    */
   async function routeAgain(tx: Queryable, row: EventRow, returners: ReadonlySet<string>, prep: Prepared): Promise<{ department: string; routedBy: string }> {
-    const routed = await core.route(tx, await core.category(row.category_code, tx), { districtCode: row.district_code, gridCode: row.grid_code }, prep);
+    const routed = core.route(await core.category(row.category_code, tx), { districtCode: row.district_code, gridCode: row.grid_code }, prep);
     if (!returners.has(routed.department)) return routed;
     const district = row.district_code ? prep.units.districtUnit(row.district_code) : undefined;
     const why = `returned by ${[...returners].join(', ')}`;
@@ -215,6 +215,11 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
     const id = Number(row.id);
     const units = await org.snapshot([row.department_code ?? undefined]);
     const [timeline, attachments, partRows] = await Promise.all([store.timeline(id), store.attachments(id), store.partnerParts(db, id)]);
+    return detailOf(row, units, timeline, attachments, partRows, caller);
+  }
+
+  /** The event answer from what is known of it (a new event: the timeline just written, no attachments, no parts). */
+  function detailOf(row: EventRow, units: OrgSnapshot, timeline: readonly TimelineEntry[], attachments: ReadonlyArray<Attachment & { path: string | null }>, partRows: readonly PartRow[], caller: Caller | undefined): EventDetail {
     const allowed = allowedActions(row.state);
     const partners = partsOf(row, partRows, units.name);
     const mine = caller === undefined || typeof caller === 'string' || !OPEN_WORK.includes(row.state) || !caller.holds('events.event.handle') ? [] : myPartnerUnits(caller, row);
@@ -280,6 +285,7 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
       checkLimits(input.limits);
       const created = await store.insertCategory(input.code, { name: input.name, nameEn: input.nameEn, parentCode: parent, limits: input.limits, workingHours: input.workingHours }, actor, clock.now());
       if (!created) throw eventsError('category_exists', `category ${input.code} exists`, { field: '/body/code' });
+      core.invalidateCatalogue();
       return category(input.code);
     },
     async updateCategory(code, patch, actor) {
@@ -294,6 +300,7 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
       if (patch.active === false && before.parentCode === null) {
         for (const c of (await store.categories(true)).filter((x) => x.parentCode === code && x.active)) await store.updateCategory(c.code, { active: false }, actor, clock.now());
       }
+      core.invalidateCatalogue();
       return category(code);
     },
     async deleteCategory(code) {
@@ -303,6 +310,7 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
         throw eventsError('category_in_use', `category ${code} has ${use.events} events, ${use.rules} routing rules and ${use.children} sub-classes: disable it instead`, { field: '/params/code', ...use });
       }
       await store.deleteCategory(code);
+      core.invalidateCatalogue();
     },
     calendar: (year) => calendarView(year),
     async putCalendarDays(days, actor) {
@@ -335,28 +343,32 @@ export function createLifecycleService(deps: CoreDeps & { core: EventsCore; rela
       await core.category(input.categoryCode);
       (await org.snapshot([input.departmentCode])).requireResponsible(input.departmentCode, '/body/departmentCode');
       const id = await store.insertRule({ categoryCode: input.categoryCode, districtCode: input.districtCode ?? null, gridCode: input.gridCode ?? null, departmentCode: input.departmentCode });
+      core.invalidateCatalogue();
       const rule = (await store.rules()).find((r) => r.id === id);
       if (!rule) throw eventsError('rule_not_found', `rule ${id} vanished`);
       return rule;
     },
     async removeRule(id) {
       if (!(await store.deleteRule(id))) throw eventsError('rule_not_found', `no routing rule ${id}`, { field: '/params/id' });
+      core.invalidateCatalogue();
     },
     async create(input, caller) {
       await core.category(input.categoryCode);
       const place = await deps.locate(input.lon, input.lat);
       const prep = await core.prepare();
-      const id = await db.transaction((tx) =>
+      const created = await db.transaction((tx) =>
         core.createIn(tx, {
           title: input.title, description: input.description ?? '', categoryCode: input.categoryCode, severity: input.severity, source: input.source ?? 'manual',
           sourceRef: input.sourceRef ?? null, lon: input.lon, lat: input.lat, address: input.address ?? '', place,
         }, actorName(caller), prep),
       );
       deps.relay?.kick();
-      const found = id ?? (await store.eventIdBySource(db, input.source ?? 'manual', input.sourceRef ?? ''));
+      // Whoever reported it sees what they reported, whichever unit it was routed to.
+      if (created) return detailOf(created.row, await org.snapshot([created.row.department_code ?? undefined]), created.timeline, [], [], caller);
+      // Its source reference had an event already: answer with that one.
+      const found = await store.eventIdBySource(db, input.source ?? 'manual', input.sourceRef ?? '');
       const row = found === undefined ? undefined : await store.event(db, found);
       if (!row) throw eventsError('event_not_found', 'the event was not created');
-      // Whoever reported it sees what they reported, whichever unit it was routed to.
       return detail(row, caller);
     },
     async get(id, caller) {

@@ -54,6 +54,8 @@ export interface NewEvent {
   routedBy: string;
   at: Date;
   detection?: { at: Date };
+  /** Dispatched at `at` to `departmentCode` in the same insert, with this time limit. */
+  dispatch?: { deadlineAt: Date; warnAt: Date };
 }
 
 export const iso = (v: Date | string): string => new Date(v).toISOString();
@@ -176,8 +178,8 @@ export interface CategoryWrite {
 
 export function createEventsStore(db: Database) {
   return {
-    async categories(includeDisabled = false): Promise<Category[]> {
-      const { rows } = await db.query<CategoryRow>(`SELECT * FROM events_categories ${includeDisabled ? '' : 'WHERE active'} ORDER BY code`);
+    async categories(includeDisabled = false, q: Queryable = db): Promise<Category[]> {
+      const { rows } = await q.query<CategoryRow>(`SELECT * FROM events_categories ${includeDisabled ? '' : 'WHERE active'} ORDER BY code`);
       return rows.map(toCategory);
     },
     /** A category whether active or not. */
@@ -244,8 +246,8 @@ export function createEventsStore(db: Database) {
       const { rows } = await q.query<CategoryRow>('SELECT * FROM events_categories WHERE code = $1 AND active', [code]);
       return rows[0] && toCategory(rows[0]);
     },
-    async rules(): Promise<RoutingRule[]> {
-      const { rows } = await db.query<{ id: string; category_code: string; district_code: string | null; grid_code: string | null; department_code: string }>(
+    async rules(q: Queryable = db): Promise<RoutingRule[]> {
+      const { rows } = await q.query<{ id: string; category_code: string; district_code: string | null; grid_code: string | null; department_code: string }>(
         'SELECT id, category_code, district_code, grid_code, department_code FROM events_routing_rules ORDER BY category_code, district_code NULLS FIRST, grid_code NULLS FIRST, id',
       );
       return rows.map((r) => ({ id: Number(r.id), categoryCode: r.category_code, districtCode: r.district_code, gridCode: r.grid_code, departmentCode: r.department_code }));
@@ -260,29 +262,25 @@ export function createEventsStore(db: Database) {
     async deleteRule(id: number): Promise<boolean> {
       return (await db.query('DELETE FROM events_routing_rules WHERE id = $1', [id])).rowCount > 0;
     },
-    /** The most specific rule: a grid beats a district beats the whole city; a sub-class beats its class. */
-    async route(q: Queryable, p: { category: string; parent: string | null; districtCode: string | null; gridCode: string | null }): Promise<{ id: number; department: string } | undefined> {
-      const { rows } = await q.query<{ id: string; department_code: string }>(
-        `SELECT id, department_code FROM events_routing_rules
-         WHERE category_code IN ($1, $2) AND (district_code IS NULL OR district_code = $3) AND (grid_code IS NULL OR grid_code = $4)
-         ORDER BY (grid_code IS NOT NULL) DESC, (district_code IS NOT NULL) DESC, (category_code = $1) DESC, id DESC LIMIT 1`,
-        [p.category, p.parent ?? p.category, p.districtCode, p.gridCode],
+    /**
+     * Insert a new event — in state `created`, or `dispatched` with its time limit when `e.dispatch`
+     * is given (auto-dispatch in the same statement) — and return its row; undefined when
+     * (source, sourceRef) already has one.
+     */
+    async insertEvent(tx: Queryable, e: NewEvent, categoryName: string): Promise<EventRow | undefined> {
+      const d = e.dispatch;
+      const { rows } = await tx.query<EventRow>(
+        `INSERT INTO events_events (title, description, category_code, severity, state, source, source_ref, lon, lat, address,
+           district_code, town_code, village_code, grid_code, department_code, routed_by, created_at, updated_at, detection_count, last_detected_at,
+           dispatched_at, deadline_at, warn_at)
+         VALUES ($1, $2, $3, $4, $19, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $20, $21, $22)
+         ON CONFLICT DO NOTHING RETURNING *`,
+        [e.title, e.description, e.categoryCode, e.severity, e.source, e.sourceRef, e.lon, e.lat, e.address, e.districtCode, e.townCode, e.villageCode, e.gridCode,
+          e.departmentCode, e.routedBy, e.at.toISOString(), e.detection ? 1 : 0, e.detection?.at.toISOString() ?? null,
+          d ? 'dispatched' : 'created', d ? e.at.toISOString() : null, d?.deadlineAt.toISOString() ?? null, d?.warnAt.toISOString() ?? null],
       );
       const r = rows[0];
-      return r && { id: Number(r.id), department: r.department_code };
-    },
-
-    /** Insert a new event in state `created`; undefined when (source, sourceRef) already has one. */
-    async insertEvent(tx: Queryable, e: NewEvent): Promise<number | undefined> {
-      const { rows } = await tx.query<{ id: string }>(
-        `INSERT INTO events_events (title, description, category_code, severity, state, source, source_ref, lon, lat, address,
-           district_code, town_code, village_code, grid_code, department_code, routed_by, created_at, updated_at, detection_count, last_detected_at)
-         VALUES ($1, $2, $3, $4, 'created', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18)
-         ON CONFLICT DO NOTHING RETURNING id`,
-        [e.title, e.description, e.categoryCode, e.severity, e.source, e.sourceRef, e.lon, e.lat, e.address, e.districtCode, e.townCode, e.villageCode, e.gridCode,
-          e.departmentCode, e.routedBy, e.at.toISOString(), e.detection ? 1 : 0, e.detection?.at.toISOString() ?? null],
-      );
-      return rows[0] ? Number(rows[0].id) : undefined;
+      return r && { ...r, category_name: categoryName, department_name: null };
     },
     async eventIdBySource(q: Queryable, source: EventSource, sourceRef: string): Promise<number | undefined> {
       const { rows } = await q.query<{ id: string }>('SELECT id FROM events_events WHERE source = $1 AND source_ref = $2', [source, sourceRef]);
@@ -299,6 +297,17 @@ export function createEventsStore(db: Database) {
     async updateEvent(tx: Queryable, id: number, set: Record<string, unknown>): Promise<void> {
       const cols = Object.keys(set);
       await tx.query(`UPDATE events_events SET ${cols.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...Object.values(set)]);
+    },
+    /** Append several entries to an event's timeline in one statement, in order. */
+    async addTimelineEntries(tx: Queryable, eventId: number, entries: ReadonlyArray<{ at: Date; actor: string; action: string; fromState: string | null; toState: string | null; departmentCode: string | null; note: string }>): Promise<void> {
+      if (entries.length === 0) return;
+      const params: unknown[] = [eventId];
+      const values = entries.map((t) => {
+        params.push(t.at.toISOString(), t.actor, t.action, t.fromState, t.toState, t.departmentCode, t.note);
+        const n = params.length;
+        return `($1, $${n - 6}, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+      });
+      await tx.query(`INSERT INTO events_timeline (event_id, at, actor, action, from_state, to_state, department_code, note) VALUES ${values.join(', ')}`, params);
     },
     /** Append to the timeline; false when `busEventId` was already recorded (a redelivered message). */
     async addTimeline(tx: Queryable, eventId: number, t: { at: Date; actor: string; action: string; fromState: string | null; toState: string | null; departmentCode: string | null; note: string; busEventId?: string }): Promise<boolean> {

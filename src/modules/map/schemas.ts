@@ -57,10 +57,27 @@ export type LayerList = Static<typeof LayerListSchema>;
 
 export const LayerParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 120 }) });
 
+/**
+ * Whose reach the event layers are cut to: the caller's event list (default), or `screen` — the big
+ * screen's scope (城市/区县 两级大屏, the reach of the caller's `screen.kpi.read` grant), so that the
+ * screen's map shows the events its KPIs and stream count.
+ */
+const ViewSchema = Type.Optional(Type.Union([Type.Literal('list'), Type.Literal('screen')], { description: "scope of event layers: the caller's event list (list, default) or the big screen's (screen)" }));
+export type MapView = 'list' | 'screen';
+
 export const GeoJsonQuerySchema = Type.Object(
   {
     bbox: Type.Optional(Type.String({ maxLength: 200, description: 'west,south,east,north in WGS 84 degrees' })),
     limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
+    view: ViewSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const TileQuerySchema = Type.Object(
+  {
+    view: ViewSchema,
+    v: Type.Optional(Type.String({ maxLength: 40, description: 'cache buster (ignored)' })),
   },
   { additionalProperties: false },
 );

@@ -22,6 +22,9 @@ export interface MapCaller {
 }
 
 /** A caller who sees everything (in-process use, benchmarks, tests without access control). */
+/** The permission whose reach is the big screen's scope (the screen module's KPIs). */
+const SCREEN_PERMISSION = 'screen.kpi.read';
+
 export const EVERYTHING: MapCaller = { can: () => true, eventScope: () => Promise.resolve(null) };
 
 export interface GeoJsonAnswer {
@@ -47,6 +50,8 @@ export interface MapService {
   tile(id: string, z: string, x: string, y: string, caller: MapCaller): Promise<TileAnswer>;
   /** The event scope of a signed-in principal (the events module's viewer). */
   eventScope(principal: Principal): Promise<EventScope>;
+  /** The big screen's scope of a principal: the reach of their `screen.kpi.read` grant (as the screen's KPIs and stream). */
+  screenScope(principal: Principal): Promise<EventScope>;
   /** A bus event arrived: drop the layers it makes stale. Returns the ids invalidated. */
   onBusEvent(subject: string, data: unknown): Promise<string[]>;
   /** Scan the catalogue for resources with coordinates (at start; later changes arrive by bus). */
@@ -167,6 +172,7 @@ export function createMapService(deps: MapSourceDeps & { logger: Logger; tileCac
     async eventScope(principal) {
       return eventScopeOf(await deps.events.viewer(principal, principal.login));
     },
+    screenScope: (principal) => deps.events.unitScope(principal, SCREEN_PERMISSION),
     async geojson(id, query, caller) {
       const source = await servedTo(readable(id, caller.can), caller);
       const box = query.bbox === undefined ? undefined : parseBbox(query.bbox);

@@ -32,7 +32,7 @@ export interface LayerSource {
 export interface MapSourceDeps {
   clock: Clock;
   city: Pick<CityService, 'districtsGeoJson' | 'listDivisions' | 'gridPoints'>;
-  events: Pick<EventsService, 'list' | 'viewer'>;
+  events: Pick<EventsService, 'list' | 'viewer' | 'unitScope'>;
   devices: Pick<DeviceRegistry, 'list'>;
   alarms: Pick<AlarmService, 'listAlarms' | 'countAlarms'>;
   catalog: Pick<CatalogService, 'search' | 'get'>;

@@ -35,7 +35,7 @@ export interface ScreenService {
 }
 
 export interface ScreenDeps extends KpiDeps {
-  events: KpiDeps['events'] & Pick<EventsService, 'get' | 'unitScope'>;
+  events: KpiDeps['events'] & Pick<EventsService, 'get' | 'unitScope' | 'departments'>;
   devices: KpiDeps['devices'] & Pick<DeviceRegistry, 'get'>;
   logger: Logger;
   stream?: StreamHubOptions;
@@ -79,9 +79,29 @@ export function createScreenService(deps: ScreenDeps): ScreenService {
     timer.unref();
   }
 
+  /** The change's own facts (`EventChange`), when it carries them all: no need to read the event back. */
+  async function liveOfChange(id: number, data: Record<string, unknown>, verb: string): Promise<{ live: LiveEvent; units: EventPlaceUnits } | undefined> {
+    // A partner's step names the partner unit in departmentCode, not the lead: read the event then.
+    if (verb === 'part_accepted' || verb === 'part_reported') return undefined;
+    if (typeof data.title !== 'string' || typeof data.state !== 'string' || !('lon' in data) || !('lat' in data) || !Array.isArray(data.partnerCodes)) return undefined;
+    const point = (v: unknown) => (typeof v === 'number' ? v : null);
+    const department = typeof data.departmentCode === 'string' ? data.departmentCode : null;
+    const name = department === null ? null : ((await deps.events.departments()).find((d) => d.code === department)?.name ?? department);
+    const districtCode = typeof data.districtCode === 'string' ? data.districtCode : null;
+    const units: EventPlaceUnits = { departmentCode: department, partnerCodes: data.partnerCodes.filter((p): p is string => typeof p === 'string'), districtCode, townCode: typeof data.townCode === 'string' ? data.townCode : null };
+    const live: LiveEvent = {
+      eventId: id, verb, state: data.state, title: data.title, categoryName: text(data.categoryName) || text(data.categoryCode), severity: text(data.severity) || 'normal', source: text(data.source),
+      departmentName: name, districtCode, lon: point(data.lon), lat: point(data.lat), at: typeof data.at === 'string' ? data.at : new Date().toISOString(),
+    };
+    return { live, units };
+  }
+
   async function liveEvent(data: Record<string, unknown>, verb: string): Promise<{ live: LiveEvent; units: EventPlaceUnits } | undefined> {
     const id = Number(data.eventId);
     if (!Number.isInteger(id)) return undefined;
+    const fromChange = await liveOfChange(id, data, verb).catch(() => undefined);
+    if (fromChange) return fromChange;
+    // An older message without the place, or a partner's step: read the event.
     const e = await deps.events.get(id).catch(() => undefined);
     // An event that cannot be read has no units: it reaches only clients that see every event.
     const units: EventPlaceUnits = {

@@ -20,11 +20,17 @@ export interface ScreenMapHandle {
   show(item: StreamItem): void;
 }
 
+/**
+ * A layer's tiles cut to the screen's scope (`view=screen`: the reach of the viewer's screen grant),
+ * so that the map shows the events the screen's KPIs and stream count — not the viewer's event list.
+ */
+const screenTiles = (layer: MapLayer, version?: number): string => `${window.location.origin}${layer.tiles}?view=screen${version ? `&v=${version}` : ''}`;
+
 function style(layers: readonly MapLayer[]): StyleSpecification {
   return {
     version: 8,
     sources: {
-      ...Object.fromEntries(layers.map((l) => [l.id, tileSource(l)])),
+      ...Object.fromEntries(layers.map((l) => [l.id, { ...tileSource(l), tiles: [screenTiles(l)] }])),
       [LIVE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     },
     layers: [
@@ -109,7 +115,7 @@ export const ScreenMap = forwardRef<ScreenMapHandle, { layers: readonly MapLayer
           for (const id of reloads.current.ids) {
             const layer = layers.find((l) => l.id === id);
             const source = map.getSource<VectorTileSource>(id);
-            if (layer && source) source.setTiles([`${window.location.origin}${layer.tiles}?v=${v}`]);
+            if (layer && source) source.setTiles([screenTiles(layer, v)]);
           }
           reloads.current.ids.clear();
           if (container.current) container.current.dataset.reloads = String(Number(container.current.dataset.reloads ?? '0') + 1);

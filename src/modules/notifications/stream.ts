@@ -2,6 +2,7 @@
 // to its units (and its account); a client that cannot keep up is disconnected and, reconnecting,
 // starts with its unread count again (the database is the record; the stream only says "new").
 import type { ServerResponse } from 'node:http';
+import { createSseClients, sseFrame } from '../../platform/index.ts';
 import type { Notification } from './schemas.ts';
 import type { Recipient } from './store.ts';
 
@@ -20,71 +21,25 @@ export interface NotificationHub {
   stop(): void;
 }
 
-interface Client {
-  res: ServerResponse;
+interface Meta {
   accountId: string;
   units: ReadonlySet<string>;
-  queue: string[];
-  blocked: boolean;
 }
 
-const frame = (event: string, data: unknown, id?: number): string => `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-
 export function createNotificationHub(options: { maxQueued?: number; heartbeatMs?: number } = {}): NotificationHub {
-  const maxQueued = options.maxQueued ?? 256;
-  const clients = new Set<Client>();
-
-  function write(c: Client, text: string): void {
-    if (c.blocked) {
-      if (c.queue.length >= maxQueued) {
-        clients.delete(c);
-        c.res.destroy();
-        return;
-      }
-      c.queue.push(text);
-      return;
-    }
-    if (!c.res.write(text)) c.blocked = true;
-  }
-
-  const heartbeat = setInterval(() => {
-    for (const c of clients) write(c, ': ping\n\n');
-  }, options.heartbeatMs ?? 15_000);
-  heartbeat.unref();
-
+  const sse = createSseClients<Meta>(options);
   return {
     publish(n) {
-      const text = frame('notification', n, n.id);
-      for (const c of clients) if (c.units.has(n.unitCode) && (n.accountId === null || n.accountId === c.accountId)) write(c, text);
+      const text = sseFrame('notification', n, n.id);
+      for (const c of sse.all) if (c.meta.units.has(n.unitCode) && (n.accountId === null || n.accountId === c.meta.accountId)) sse.write(c, text);
     },
     attach(res, to) {
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      const c: Client = { res, accountId: to.accountId, units: new Set(to.units), queue: [], blocked: false };
-      res.on('drain', () => {
-        c.blocked = false;
-        while (c.queue.length > 0 && !c.blocked) {
-          const next = c.queue.shift();
-          if (next !== undefined && !res.write(next)) c.blocked = true;
-        }
-      });
-      res.on('close', () => clients.delete(c));
-      write(c, 'retry: 5000\n\n');
-      clients.add(c);
-      return { hello: (unread) => write(c, frame('hello', { unread })) };
+      const c = sse.open(res, { accountId: to.accountId, units: new Set(to.units) }, 5000);
+      sse.join(c);
+      return { hello: (unread) => sse.write(c, sseFrame('hello', { unread })) };
     },
-    clients: () => clients.size,
-    closeAll() {
-      for (const c of clients) c.res.end();
-      clients.clear();
-    },
-    stop() {
-      clearInterval(heartbeat);
-      this.closeAll();
-    },
+    clients: () => sse.all.size,
+    closeAll: () => sse.closeAll(),
+    stop: () => sse.stop(),
   };
 }

@@ -2,6 +2,7 @@
 // Last-Event-ID resume, heartbeats, and a bounded queue per client — a client that cannot keep up
 // is disconnected and resumes from the history when it reconnects.
 import type { ServerResponse } from 'node:http';
+import { createSseClients, sseFrame, type SseClient } from '../../platform/index.ts';
 import type { StreamMessage } from './schemas.ts';
 import type { ScopeFacts } from './scope.ts';
 
@@ -37,46 +38,23 @@ export interface StreamHub<A extends StreamAudience = StreamAudience> {
   stop(): void;
 }
 
-interface Client<A extends StreamAudience> {
-  res: ServerResponse;
-  audience?: A;
-  queue: string[];
-  blocked: boolean;
-}
+type Client<A extends StreamAudience> = SseClient<{ audience?: A }>;
 
-const frame = (m: StreamMessage): string => `id: ${m.id}\nevent: ${m.kind}\ndata: ${JSON.stringify(m.data)}\n\n`;
+const frame = (m: StreamMessage): string => sseFrame(m.kind, m.data, m.id);
 
 export function createStreamHub<A extends StreamAudience = StreamAudience>(options: StreamHubOptions = {}): StreamHub<A> {
   const historySize = options.history ?? 1000;
-  const maxQueued = options.maxQueued ?? 256;
   // Ids are "<boot>-<seq>": an id from before a restart is recognisably not resumable.
   const boot = Date.now().toString(36);
   let seq = 0;
   const history: StreamMessage[] = [];
-  const clients = new Set<Client<A>>();
-
-  function write(c: Client<A>, text: string): void {
-    if (c.blocked) {
-      if (c.queue.length >= maxQueued) {
-        // Too slow: drop it; the browser's EventSource reconnects with Last-Event-ID.
-        clients.delete(c);
-        c.res.destroy();
-        return;
-      }
-      c.queue.push(text);
-      return;
-    }
-    if (!c.res.write(text)) c.blocked = true;
-  }
-
-  const heartbeat = setInterval(() => {
-    for (const c of clients) write(c, ': ping\n\n');
-  }, options.heartbeatMs ?? 15_000);
-  heartbeat.unref();
+  const sse = createSseClients<{ audience?: A }>(options);
+  const write = (c: Client<A>, text: string): void => sse.write(c, text);
 
   const visible = (c: Client<A>, m: StreamMessage): boolean => {
-    if (m.audience !== undefined) return (c.audience?.key ?? 'all') === m.audience;
-    return !m.facts || !c.audience || c.audience.sees(m.facts);
+    const audience = c.meta.audience;
+    if (m.audience !== undefined) return (audience?.key ?? 'all') === m.audience;
+    return !m.facts || !audience || audience.sees(m.facts);
   };
 
   function replayAfter(lastEventId: string | undefined): StreamMessage[] | 'reset' | undefined {
@@ -95,51 +73,31 @@ export function createStreamHub<A extends StreamAudience = StreamAudience>(optio
       history.push(m);
       if (history.length > historySize) history.shift();
       const text = frame(m);
-      for (const c of clients) if (visible(c, m)) write(c, text);
+      for (const c of sse.all) if (visible(c, m)) write(c, text);
       return m;
     },
     attach(res, lastEventId, audience) {
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      const c: Client<A> = { res, queue: [], blocked: false, ...(audience ? { audience } : {}) };
-      res.on('drain', () => {
-        c.blocked = false;
-        while (c.queue.length > 0 && !c.blocked) {
-          const next = c.queue.shift();
-          if (next !== undefined && !res.write(next)) c.blocked = true;
-        }
-      });
-      const detach = () => {
-        clients.delete(c);
-      };
-      res.on('close', detach);
-      write(c, 'retry: 3000\n\n');
+      const c = sse.open(res, audience ? { audience } : {}, 3000);
+      const detach = () => sse.leave(c);
       const replay = replayAfter(lastEventId);
       if (replay === 'reset') write(c, frame({ id: `${boot}-${seq}`, kind: 'reset', data: { reason: 'history does not reach back to the given Last-Event-ID' } }));
       else if (replay) for (const m of replay) if (visible(c, m)) write(c, frame(m));
-      clients.add(c);
+      sse.join(c);
       return {
         send: (kind, data) => write(c, frame({ id: `${boot}-${seq}`, kind, data })),
         detach,
       };
     },
-    clients: () => clients.size,
+    clients: () => sse.all.size,
     audiences() {
       const out = new Map<string, A | undefined>();
-      for (const c of clients) if (!out.has(c.audience?.key ?? 'all')) out.set(c.audience?.key ?? 'all', c.audience);
+      for (const c of sse.all) {
+        const key = c.meta.audience?.key ?? 'all';
+        if (!out.has(key)) out.set(key, c.meta.audience);
+      }
       return out;
     },
-    closeAll() {
-      for (const c of clients) c.res.end();
-      clients.clear();
-    },
-    stop() {
-      clearInterval(heartbeat);
-      this.closeAll();
-    },
+    closeAll: () => sse.closeAll(),
+    stop: () => sse.stop(),
   };
 }

@@ -3,3 +3,4 @@ export { createHttpServer, type HttpApp, type HttpServerOptions, type RoutePlugi
 export { problem, sendProblem, type Problem } from './problem.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { opsRoutes, type PlatformInfo, type ReadinessCheck } from './ops.ts';
+export { createSseClients, sseFrame, type SseClient, type SseClients } from './sse.ts';

@@ -2,21 +2,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { createMqttEngine, type MqttEngine } from '../../src/platform/mqtt/index.ts';
 import { silentLogger, sleep, waitFor } from './helpers.ts';
-
-/** MQTT Variable Byte Integer (MQTT 5 §1.5.5). */
-function varint(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return out;
-}
+import { remainingLength } from './raw-client.ts';
 
 function packet(firstByte: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([firstByte, ...varint(body.length)]), body]);
+  return Buffer.concat([Buffer.from([firstByte, ...remainingLength(body.length)]), body]);
 }
 
 /** MQTT 5 PUBLISH, QoS 1, no properties. */

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 
-/** MQTT Remaining Length (variable byte integer, MQTT 3.1.1 §2.2.3). */
-function remainingLength(n: number): number[] {
+/** MQTT Remaining Length (variable byte integer, MQTT 3.1.1 §2.2.3; MQTT 5 §1.5.5 the same). */
+export function remainingLength(n: number): number[] {
   const out: number[] = [];
   do {
     let byte = n % 128;

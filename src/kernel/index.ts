@@ -3,4 +3,4 @@ export { AppError, isAppError, statusOfKind, type ErrorKind, type ErrorDetails }
 export { loadConfig, configVariables, type Config } from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { systemClock, fixedClock, type Clock } from './clock.ts';
-export { ALL_REGIONS, departmentKey, inDepartments, inRegion, regionPrefix, type DepartmentScope, type RegionScope } from './scope.ts';
+export { ALL_REGIONS, inDepartments, inRegion, regionPrefix, sameDepartment, type DepartmentScope, type RegionScope } from './scope.ts';

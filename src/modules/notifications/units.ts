@@ -1,8 +1,7 @@
 // 收件单位 recipients: the identity org tree (kept in memory for a short while), the units a caller's
 // grants reach, and the org unit a department name (数源/权属部门 as catalogs and devices write it) is.
-import type { Clock } from '../../kernel/index.ts';
+import { sameDepartment, type Clock } from '../../kernel/index.ts';
 import { permissionMatches, type OrgUnit, type Principal } from '../identity/index.ts';
-import { sameDepartment } from '../quality/index.ts';
 
 /** What the module reads of identity's org directory (`orgDirectory`). */
 export interface UnitDirectory {

@@ -55,7 +55,7 @@ export function createQualityModule(ctx: Pick<ModuleContext, 'db' | 'logger' | '
   };
 }
 
-export { RUN_COMPLETED, TICKET_CLOSED, TICKET_OPENED, sameDepartment, type QualityService, type Viewer } from './service.ts';
+export { RUN_COMPLETED, TICKET_CLOSED, TICKET_OPENED, type QualityService, type Viewer } from './service.ts';
 export { QUALITY_ERRORS, type QualityErrorCode } from './errors.ts';
 export { DEFAULT_RULES, type DefaultRule } from './defaults.ts';
 export { checkRule as checkRuleOver, CYCLE_HOURS, PHONE_PATTERN, type EngineContext, type Finding, type RuleSpec, type Target } from './engine.ts';

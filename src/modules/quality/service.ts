@@ -2,7 +2,7 @@
 // and worked through one at a time; each run's results become the resource's score, and a failing
 // rule keeps one problem ticket (问题工单) open with the source department until a run passes.
 import { Cron } from 'croner';
-import type { Clock, Logger } from '../../kernel/index.ts';
+import { sameDepartment, type Clock, type Logger } from '../../kernel/index.ts';
 import { audit, enqueueEvent, type BusEvent, type Database, type OutboxRelay, type Queryable } from '../../platform/index.ts';
 import type { AggregationService } from '../aggregation/index.ts';
 import { dataTableName } from '../aggregation/index.ts';
@@ -77,28 +77,6 @@ export interface QualityDeps {
 
 // 数源部门 names in the catalog ('市公安局', '市市场监督管理局') and the org tree's units ('公安局',
 // '市场监管局') differ in prefix and abbreviation; both sides are folded to one name.
-const DEPARTMENT_ALIASES: Record<string, string> = {
-  市场监督管理局: '市场监管局', 自然资源和规划局: '自然资源局', 卫生健康委员会: '卫健委', 住房和城乡建设局: '住建局',
-  城市管理局: '城管局', 综合行政执法局: '城管局', 交通运输局: '交通局', 应急管理局: '应急局', 大数据管理局: '大数据局', 水利局: '水利局',
-};
-/** The names a department may go by: as written, without the city prefix, and the org tree's short form. */
-export function departmentKeys(name: string): Set<string> {
-  const full = name.trim();
-  const keys = new Set([full]);
-  for (const prefix of ['聊城市', '市']) if (full.startsWith(prefix) && full.length > prefix.length + 1) keys.add(full.slice(prefix.length));
-  for (const k of [...keys]) {
-    const alias = DEPARTMENT_ALIASES[k];
-    if (alias) keys.add(alias);
-  }
-  return keys;
-}
-
-/** Is the catalog's department `a` the org unit `b` (or the other way round)? */
-export function sameDepartment(a: string, b: string): boolean {
-  const ka = departmentKeys(a);
-  return [...departmentKeys(b)].some((k) => ka.has(k));
-}
-
 const rounded = (x: number) => Math.round(x * 100) / 100;
 
 export function createQualityService(deps: QualityDeps): QualityService {

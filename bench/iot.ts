@@ -216,7 +216,7 @@ async function setupPlatform(target: BenchDatabase, devices: number, engineOpts:
   };
 }
 
-async function embeddedRun(target: BenchDatabase, devices: number, seconds: number) {
+async function embeddedRun(target: BenchDatabase, devices: number, seconds: number, withOverload: boolean) {
   const p = await setupPlatform(target, devices, {});
   const url = `mqtt://127.0.0.1:${p.engine.port}`;
   const clients = await Promise.all(p.tokens.map(async ({ id, token }) => ({ client: await connect(url, { username: id, password: token, clientId: id }), topic: `devices/${id}/telemetry` })));
@@ -225,6 +225,10 @@ async function embeddedRun(target: BenchDatabase, devices: number, seconds: numb
   const sustained = await drive(clients, 8, seconds);
   const storedRows = (await p.stored()) - before;
   for (const { client } of clients) await client.endAsync();
+  if (!withOverload) {
+    await p.close();
+    return { sustained, storedRows, overload: null };
+  }
 
   // Overload: many more outstanding messages than the engine's bounds allow.
   log(`  overload: ${devices} devices × 200 outstanding for ${seconds} s…`);
@@ -245,7 +249,7 @@ async function embeddedRun(target: BenchDatabase, devices: number, seconds: numb
   const stats = p.engine.stats();
   const overloaded = p.iot.ingestion.stats().overloaded - overloaded0;
   await p.close();
-  return { sustained, storedRows, overload, overloadStored, memory: memory.text(), peakPending, stats, overloaded };
+  return { sustained, storedRows, overload: { run: overload, overloadStored, memory: memory.text(), peakPending, stats, overloaded } };
 }
 
 async function mosquittoRaw(seconds: number, publishers: number): Promise<RunResult | null> {
@@ -387,8 +391,10 @@ async function externalOverload(target: BenchDatabase, devices: number, seconds:
   };
 }
 
-const USAGE = `npm run bench -- iot [--seconds N] [--devices N] [--consumers N]
+const USAGE = `npm run bench -- iot [--seconds N] [--devices N] [--consumers N] [--only PATHS] [--engines ENGINES]
   --seconds N    length of each run (default 10)
+  --only PATHS   comma-separated runs to make: embedded, mosquitto, overload, raw (default all)
+  --engines E    comma-separated databases: pglite, postgres (default both, postgres when reachable)
   --devices N    devices publishing at once, 8 QoS 1 messages outstanding each (default 50)
   --consumers N  the platform's consumer sessions on Mosquitto, measured next to 1 (default 4)
 Runs on PGlite, and on PostgreSQL when BENCH_DATABASE_URL / DATABASE_URL answers. The Mosquitto runs
@@ -419,49 +425,68 @@ export async function benchIot(): Promise<void> {
   }
 }
 
+/** A comma-separated choice among `allowed` (all of them when the option is absent). */
+function choice<T extends string>(name: string, allowed: readonly T[]): Set<T> {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return new Set(allowed);
+  const picked = (process.argv[i + 1] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const wrong = picked.filter((x) => !(allowed as readonly string[]).includes(x));
+  if (picked.length === 0 || wrong.length > 0) throw new Error(`--${name} takes ${allowed.join(', ')} (comma-separated), got ${process.argv[i + 1] ?? 'nothing'}`);
+  return new Set(picked as T[]);
+}
+
 async function measure(seconds: number, devices: number, consumers: number, brokerLabel: string): Promise<void> {
-  const sustainable = new Map<string, number>();
-  const targets: Array<() => Promise<BenchDatabase>> = [scratchPglite];
-  if (await postgresReachable()) targets.push(scratchPostgres);
+  const only = choice('only', ['embedded', 'mosquitto', 'overload', 'raw'] as const);
+  const engines = choice('engines', ['pglite', 'postgres'] as const);
+  const targets: Array<() => Promise<BenchDatabase>> = [];
+  if (engines.has('pglite')) targets.push(scratchPglite);
+  if (engines.has('postgres') && (await postgresReachable())) targets.push(scratchPostgres);
   const rows: Array<Array<string | number>> = [];
   const overloadRows: Array<Array<string | number>> = [];
   for (const open of targets) {
-    const target = await open();
-    try {
-      log(`${target.label}: ${devices} devices, embedded broker, ${seconds} s…`);
-      const r = await embeddedRun(target, devices, seconds);
-      rows.push([`embedded broker → ${target.label}`, rate(r.sustained), rate(r.sustained) * 3, pct(r.sustained.latencies, 50), pct(r.sustained.latencies, 95), pct(r.sustained.latencies, 99), r.storedRows === r.sustained.messages * 3 ? 'yes' : `NO (${r.storedRows})`]);
-      const slowed = `refused: ${r.stats.droppedClients} connections closed, ${r.overloaded} ingest_overloaded (not acked, resent), ${r.stats.refused} QoS 0 shed`;
-      overloadRows.push([
-        `embedded → ${target.label}`,
-        `${devices} × 200 outstanding`,
-        rate(r.overload),
-        r.overload.messages,
-        r.overloadStored / 3,
-        r.overloadStored >= r.overload.messages * 3 ? 'none' : `${r.overload.messages - r.overloadStored / 3} LOST`,
-        slowed,
-        r.memory,
-        r.peakPending,
-      ]);
-    } finally {
-      await target.dispose();
-    }
-    const fresh = await open();
-    try {
-      for (const n of [...new Set([1, consumers])]) {
-        log(`${fresh.label}: devices publishing to ${brokerLabel}, platform consuming it with ${n} session(s)…`);
-        const x = await externalRun(fresh, devices, seconds, n).catch((err: unknown) => {
-          log(`  skipped: ${String(err)}`);
-          return null;
-        });
-        if (x) rows.push([`Mosquitto → platform (${n} session${n > 1 ? 's' : ''}) → ${fresh.label} *`, rate(x), Math.round(x.stored / x.seconds), pct(x.latencies, 50), pct(x.latencies, 95), pct(x.latencies, 99), x.stored >= x.messages * 3 ? 'yes (broker acks)' : 'NO']);
-        if (x && n === consumers) sustainable.set(fresh.label, rate(x));
+    let sustained: number | undefined;
+    if (only.has('embedded')) {
+      const target = await open();
+      try {
+        log(`${target.label}: ${devices} devices, embedded broker, ${seconds} s…`);
+        const r = await embeddedRun(target, devices, seconds, only.has('overload'));
+        rows.push([`embedded broker → ${target.label}`, rate(r.sustained), rate(r.sustained) * 3, pct(r.sustained.latencies, 50), pct(r.sustained.latencies, 95), pct(r.sustained.latencies, 99), r.storedRows === r.sustained.messages * 3 ? 'yes' : `NO (${r.storedRows})`]);
+        const o = r.overload;
+        if (o) {
+          const slowed = `refused: ${o.stats.droppedClients} connections closed, ${o.overloaded} ingest_overloaded (not acked, resent), ${o.stats.refused} QoS 0 shed`;
+          overloadRows.push([
+            `embedded → ${target.label}`,
+            `${devices} × 200 outstanding`,
+            rate(o.run),
+            o.run.messages,
+            o.overloadStored / 3,
+            o.overloadStored >= o.run.messages * 3 ? 'none' : `${o.run.messages - o.overloadStored / 3} LOST`,
+            slowed,
+            o.memory,
+            o.peakPending,
+          ]);
+        }
+      } finally {
+        await target.dispose();
       }
-    } finally {
-      await fresh.dispose();
     }
-    const sustained = sustainable.get(fresh.label);
-    if (sustained) {
+    if (only.has('mosquitto')) {
+      const fresh = await open();
+      try {
+        for (const n of [...new Set([1, consumers])]) {
+          log(`${fresh.label}: devices publishing to ${brokerLabel}, platform consuming it with ${n} session(s)…`);
+          const x = await externalRun(fresh, devices, seconds, n).catch((err: unknown) => {
+            log(`  skipped: ${String(err)}`);
+            return null;
+          });
+          if (x) rows.push([`Mosquitto → platform (${n} session${n > 1 ? 's' : ''}) → ${fresh.label} *`, rate(x), Math.round(x.stored / x.seconds), pct(x.latencies, 50), pct(x.latencies, 95), pct(x.latencies, 99), x.stored >= x.messages * 3 ? 'yes (broker acks)' : 'NO']);
+          if (x && n === consumers) sustained = rate(x);
+        }
+      } finally {
+        await fresh.dispose();
+      }
+    }
+    if (sustained && only.has('overload')) {
       const over = await open();
       try {
         log(`${over.label}: overload through ${brokerLabel} at 3 × ${sustained} msg/s for ${seconds} s…`);
@@ -483,9 +508,8 @@ async function measure(seconds: number, devices: number, consumers: number, brok
       }
     }
   }
-  log(`raw ${brokerLabel}: QoS 1 publish → subscribe…`);
-  const raw = await mosquittoRaw(seconds, devices);
-  rows.push(['raw Mosquitto pub → sub (ceiling)', raw ? rate(raw) : 'unreachable', '—', raw ? pct(raw.latencies, 50) : '—', raw ? pct(raw.latencies, 95) : '—', raw ? pct(raw.latencies, 99) : '—', '—']);
+  const raw = only.has('raw') ? await (log(`raw ${brokerLabel}: QoS 1 publish → subscribe…`), mosquittoRaw(seconds, devices)) : null;
+  if (only.has('raw')) rows.push(['raw Mosquitto pub → sub (ceiling)', raw ? rate(raw) : 'unreachable', '—', raw ? pct(raw.latencies, 50) : '—', raw ? pct(raw.latencies, 95) : '—', raw ? pct(raw.latencies, 99) : '—', '—']);
   rows.push(['ThingsBoard reference (2 vCPU, 95% CPU)', 5_000, 15_000, '—', '—', '—', '—']);
   printTable(`IoT ingestion, QoS 1, 3 readings per message, ${devices} devices × 8 outstanding, ${seconds} s, ${brokerLabel} (latency publish → PUBACK after commit, ms; * publish → committed by the platform)`, ['path', 'msg/s', 'readings/s', 'p50', 'p95', 'p99', 'acked == stored'], rows);
   printTable(

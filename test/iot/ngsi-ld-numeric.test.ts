@@ -74,11 +74,18 @@ forEachDatabase('NGSI-LD numeric filters', { migrations: [iotMigrations] }, (ctx
     );
     await ctx.db.query('SET enable_seqscan = on');
     expect(plan.rows.map((r) => Object.values(r).join(' ')).join('\n')).toMatch(/ngsi_numeric_attr_value/);
-    // The side table holds exactly the numeric attribute values of the entities.
+    // An update writes only what changed: a number that becomes a string leaves the index, an
+    // untouched number stays, a new one joins.
+    expect((await call('PATCH', `/entities/urn:ngsi-ld:WaterObserved:g6/attrs/height`, { value: 'low' })).status).toBe(204);
+    expect((await call('POST', `/entities/urn:ngsi-ld:WaterObserved:g2/attrs`, { flow: { type: 'Property', value: 4.5 } })).status).toBe(204);
+    expect(await ids('height<0')).toEqual([]);
+    expect(await ids('height>6;flow>4')).toEqual(['g2']);
+    // The side table holds exactly the numeric attribute values of the entities (both directions).
+    const numeric = `SELECT e.id, a.key, (coalesce(a.value->'value', a.value->'object') #>> '{}')::float8 FROM ngsi_entities e, jsonb_each(e.attrs) a
+      WHERE jsonb_typeof(coalesce(a.value->'value', a.value->'object')) = 'number'`;
     const { rows } = await ctx.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT entity_id, attr, value FROM ngsi_numeric
-         EXCEPT SELECT e.id, a.key, (coalesce(a.value->'value', a.value->'object') #>> '{}')::float8 FROM ngsi_entities e, jsonb_each(e.attrs) a
-         WHERE jsonb_typeof(coalesce(a.value->'value', a.value->'object')) = 'number') d`,
+      `SELECT (SELECT count(*)::int FROM (SELECT entity_id, attr, value FROM ngsi_numeric EXCEPT ${numeric}) d)
+            + (SELECT count(*)::int FROM (${numeric} EXCEPT SELECT entity_id, attr, value FROM ngsi_numeric) d) AS n`,
     );
     expect(rows[0]?.n).toBe(0);
   });

@@ -32,10 +32,14 @@ export interface HistoryResult {
   points: History['points'];
 }
 
-/** The upsert of one rollup table from the `ins` CTE (the rows just inserted). */
+/**
+ * The upsert of one rollup table from the `ins` CTE (the rows just inserted). Buckets are aligned to
+ * the Unix epoch (UTC hours and days); `date_bin` computes them in integer arithmetic, several times
+ * cheaper than the `numeric` epoch expression.
+ */
 const rollupUpsert = (table: string, seconds: number): string =>
   `INSERT INTO ${table} AS r (device_id, attribute, bucket, count, sum, min, max)
-   SELECT device_id, attribute, to_timestamp(floor(extract(epoch FROM observed_at) / ${seconds}) * ${seconds}), count(*), sum(value), min(value), max(value)
+   SELECT device_id, attribute, date_bin('${seconds} seconds', observed_at, timestamptz '1970-01-01 00:00:00+00'), count(*), sum(value), min(value), max(value)
    FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
    ON CONFLICT (device_id, attribute, bucket) DO UPDATE SET count = r.count + excluded.count, sum = r.sum + excluded.sum,
      min = least(r.min, excluded.min), max = greatest(r.max, excluded.max)`;

@@ -6,7 +6,7 @@ import type { Bus } from './types.ts';
 
 export type { Bus, BusEngine, BusEvent, BusHandler, BusSubscription } from './types.ts';
 export { subjectMatches } from './subject.ts';
-export { enqueueEvent, startOutboxRelay, type OutboxRelay } from './outbox.ts';
+export { enqueueEvent, enqueueEvents, startOutboxRelay, type OutboxRelay } from './outbox.ts';
 export { createMemoryBus, createNatsBus };
 
 /** Open the configured bus: NATS JetStream at `natsUrl` if given, else in-process. */

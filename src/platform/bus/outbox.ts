@@ -20,6 +20,19 @@ export async function enqueueEvent<T>(tx: Queryable, subject: string, data: T, o
   return id;
 }
 
+/** Record several events in one statement (same guarantees as `enqueueEvent`); answers their ids in order. */
+export async function enqueueEvents(tx: Queryable, events: ReadonlyArray<{ subject: string; data: unknown; occurredAt?: Date }>): Promise<string[]> {
+  if (events.length === 0) return [];
+  for (const e of events) assertSubject(e.subject);
+  const ids = events.map(() => randomUUID());
+  const now = new Date().toISOString();
+  await tx.query(
+    'INSERT INTO platform_outbox (event_id, subject, payload, occurred_at) SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])',
+    [ids, events.map((e) => e.subject), events.map((e) => JSON.stringify(e.data)), events.map((e) => e.occurredAt?.toISOString() ?? now)],
+  );
+  return ids;
+}
+
 export interface OutboxRelay {
   /** Publish what is pending now (called after a commit; also runs on a timer). */
   kick(): void;

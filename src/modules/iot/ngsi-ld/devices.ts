@@ -19,6 +19,8 @@ export const modelOf = (dataModel: string): string => dataModel.slice(dataModel.
 export const observedEntityId = (model: string, deviceId: string): string => (model === 'Device' ? deviceEntityId(deviceId) : `urn:ngsi-ld:${model}:${deviceId}`);
 
 const v = (name: string): string => DEFAULT_VOCAB + name;
+/** Longest a device's cached location and type are used without reading the registry again. */
+const META_TTL_MS = 30_000;
 const LOCATION = `${NGSI_LD}location`;
 
 interface DeviceMeta {
@@ -34,13 +36,33 @@ export function createDeviceMirror(deps: { db: Database; clock: Clock; logger: L
   /** Device id → its observed entity id (for the change feed after commit). */
   const observedOf = new Map<string, string>();
   let syncedUntil = '1970-01-01T00:00:00.000Z';
+  /**
+   * What the entities need of each device (model, units, location), kept between batches: emptied
+   * when the registry sync sees a device change, and each entry refreshed after META_TTL_MS at most.
+   */
+  const metaCache = new Map<string, { at: number; meta: DeviceMeta }>();
 
   async function meta(ids: readonly string[]): Promise<Map<string, DeviceMeta>> {
+    const now = Date.now();
+    const found = new Map<string, DeviceMeta>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = metaCache.get(id);
+      if (hit && now - hit.at < META_TTL_MS) found.set(id, hit.meta);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
     const { rows } = await db.query<{ id: string; lon: number; lat: number; data_model: string; attributes: Array<{ name: string; unit: string }> }>(
       'SELECT d.id, d.lon, d.lat, t.data_model, t.attributes FROM iot_devices d JOIN iot_device_types t ON t.id = d.type_id WHERE d.id = ANY($1::text[])',
-      [ids],
+      [missing],
     );
-    return new Map(rows.map((r) => [r.id, { id: r.id, lon: Number(r.lon), lat: Number(r.lat), model: modelOf(r.data_model), units: Object.fromEntries(r.attributes.map((a) => [a.name, a.unit])) }]));
+    if (metaCache.size > 200_000) metaCache.clear();
+    for (const r of rows) {
+      const m = { id: r.id, lon: Number(r.lon), lat: Number(r.lat), model: modelOf(r.data_model), units: Object.fromEntries(r.attributes.map((a) => [a.name, a.unit])) };
+      metaCache.set(r.id, { at: now, meta: m });
+      found.set(r.id, m);
+    }
+    return found;
   }
 
   return {
@@ -136,6 +158,7 @@ export function createDeviceMirror(deps: { db: Database; clock: Clock; logger: L
           [syncedUntil, v('Device'), LOCATION, v('name'), v('controlledProperty'), v('deviceCategory'), v('owner'), v('accessTier'), v('deviceState')],
         );
         changed += r.rowCount;
+        metaCache.clear();
         // Observed entities follow their device when it moves.
         await db.query(
           `UPDATE ngsi_entities e SET attrs = e.attrs || jsonb_build_object($2::text, ${loc}), shape = ('((' || d.lon || ',' || d.lat || '))')::polygon,

@@ -58,8 +58,11 @@ forEachDatabase('NGSI-LD numeric filters', { migrations: [iotMigrations] }, (ctx
 
   it('follows device readings written by ingestion', async () => {
     await iot.registry.register(waterSensor('wl-n'));
-    const reading = (observedAt: string, height: number) =>
-      iot.ingestion.handleMqtt({ topic: 'devices/wl-n/telemetry', payload: Buffer.from(JSON.stringify({ observedAt, values: { height } })), qos: 1, dup: false });
+    // Entities follow the stored readings within a flush interval; drain waits for that.
+    const reading = async (observedAt: string, height: number) => {
+      await iot.ingestion.handleMqtt({ topic: 'devices/wl-n/telemetry', payload: Buffer.from(JSON.stringify({ observedAt, values: { height } })), qos: 1, dup: false });
+      await iot.drain();
+    };
     await reading('2026-07-01T09:59:00Z', 2.2);
     expect(await ids('height>2;height<3')).toEqual(['wl-n']);
     await reading('2026-07-01T09:59:30Z', 7);

@@ -434,6 +434,30 @@ forEachDatabase('NGSI-LD API', { migrations: [iotMigrations] }, (ctx) => {
     expect((await get(`/entities/urn:ngsi-ld:Device:${id}`)).status).toBe(404);
   });
 
+  it('shows a reading in its entity without waiting for drain, and catches up after a stop between the commit and the entity update', async () => {
+    const id = 'wl-catch-up';
+    const { token } = await iot.registry.register(waterSensor(id));
+    const at = new Date(Math.floor(clock.now().getTime() / 60_000) * 60_000 - 120_000).toISOString();
+    await iot.ingestion.handleHttp(id, token, { observedAt: at, values: { height: 2.5 } });
+    // Within the flush interval (250 ms by default) the entity shows the stored reading by itself.
+    await expect.poll(async () => (await get(`/entities/urn:ngsi-ld:WaterObserved:${id}?options=keyValues`)).body.height, { timeout: 5_000 }).toBe(2.5);
+
+    // A node whose entity flush never comes (it stops right after the commit) …
+    const stalled = createIotModule({ db: ctx.db, clock, logger: silent, mqtt: createMqttEngine({ port: 0, logger: silent }) }, { ngsiLd: { entityFlushMs: 3_600_000 } });
+    const later = new Date(Date.parse(at) + 60_000).toISOString();
+    await stalled.ingestion.handleHttp(id, token, { observedAt: later, values: { height: 4.75 } });
+    const stored = await ctx.db.query<{ value: number }>("SELECT value FROM iot_latest WHERE device_id = $1 AND attribute = 'height'", [id]);
+    expect(Number(stored.rows[0]?.value)).toBe(4.75);
+    expect((await get(`/entities/urn:ngsi-ld:WaterObserved:${id}?options=keyValues`)).body.height).toBe(2.5);
+    // … is caught up by the next start: the entity follows iot_latest, with the reading's time.
+    const restarted = createIotModule({ db: ctx.db, clock, logger: silent, mqtt: createMqttEngine({ port: 0, logger: silent }) });
+    await restarted.ngsiLd.start?.();
+    await restarted.ngsiLd.stop?.();
+    const entity = await get(`/entities/urn:ngsi-ld:WaterObserved:${id}`);
+    expect(entity.body.height).toEqual({ type: 'Property', value: 4.75, observedAt: later, unitCode: 'MTR' });
+    expect((await get(`/entities/urn:ngsi-ld:Device:${id}?options=keyValues`)).body.dateLastValueReported).toBe(later);
+  });
+
   it('shows pipe-network monitoring points as Pipe entities (Smart Data Models) with their units', async () => {
     const at = new Date(Math.floor(clock.now().getTime() / 60_000) * 60_000 - 60_000).toISOString();
     const sewer = await iot.registry.register({ ...waterSensor('pn-sewer'), typeId: 'SewerPipeSensor', name: '排水管网监测点' });

@@ -51,7 +51,7 @@ export interface IotModule extends PlatformModule {
   commands: CommandService;
   /** The NGSI-LD API (/ngsi-ld/v1), a platform module of its own listed after this one; readings update its entities. */
   ngsiLd: NgsiLdModule;
-  /** Resolves when every accepted reading is committed. */
+  /** Resolves when every accepted reading is committed and shown in its NGSI-LD entity. */
   drain(): Promise<void>;
   /** Register the demo city's sensors and default rules; idempotent. */
   registerDemoSensors(): Promise<DemoRegistration>;
@@ -107,13 +107,12 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
   writer.onBatch(
     async (readings) => {
       const step = await alarms.evaluate(readings);
-      const entities = await ngsiLd.devices.prepare(readings);
       return async (tx) => {
         if ((await step(tx)) > 0) raisedOrCleared = true;
-        await entities(tx);
       };
     },
     (readings) => {
+      // NGSI-LD entities follow iot_latest after the commit, coalesced (ADR 008).
       ngsiLd.devices.committed(readings);
       if (!raisedOrCleared) return;
       raisedOrCleared = false;
@@ -161,7 +160,10 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
     alarms,
     commands,
     ngsiLd,
-    drain: () => writer.drain(),
+    async drain() {
+      await writer.drain();
+      await ngsiLd.devices.settle();
+    },
     registerDemoSensors: () => registerDemoSensors({ registry, alarms }),
     maintain,
     async reconcileBrokerAccounts() {
@@ -234,6 +236,7 @@ export function createIotModule(ctx: Pick<ModuleContext, 'db' | 'clock' | 'logge
       clearInterval(expirer);
       brokerAccess?.stop();
       await writer.drain();
+      await ngsiLd.devices.settle();
       await deadLetters.drain();
     },
   };

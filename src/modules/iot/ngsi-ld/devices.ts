@@ -1,8 +1,10 @@
 // Registered devices as NGSI-LD entities (设备即实体): each device is a Device entity
 // (urn:ngsi-ld:Device:{id}), and its readings update the entity of its Smart Data Model type
-// (urn:ngsi-ld:WaterObserved:{id}, …) with observedAt, in the same transaction as the readings.
+// (urn:ngsi-ld:WaterObserved:{id}, …) with observedAt. The entities are a projection of iot_latest
+// (ADR 008): updated after the readings' commit, coalesced per entity every `flushMs`, and caught up
+// from iot_latest at start, so a crash between the two loses nothing.
 import type { Clock, Logger } from '../../../kernel/index.ts';
-import type { Database, Queryable } from '../../../platform/db/index.ts';
+import type { Database } from '../../../platform/db/index.ts';
 import type { Reading } from '../telemetry-store.ts';
 import { DEFAULT_VOCAB, NGSI_LD } from './context.ts';
 import type { StoredAttr } from './entity.ts';
@@ -21,6 +23,8 @@ export const observedEntityId = (model: string, deviceId: string): string => (mo
 const v = (name: string): string => DEFAULT_VOCAB + name;
 /** Longest a device's cached location and type are used without reading the registry again. */
 const META_TTL_MS = 30_000;
+/** Devices projected per statement. */
+const FLUSH_CHUNK = 2_000;
 const LOCATION = `${NGSI_LD}location`;
 
 interface DeviceMeta {
@@ -31,10 +35,9 @@ interface DeviceMeta {
   units: Record<string, string>;
 }
 
-export function createDeviceMirror(deps: { db: Database; clock: Clock; logger: Logger; emit: (changes: EntityChange[]) => void }) {
+export function createDeviceMirror(deps: { db: Database; clock: Clock; logger: Logger; emit: (changes: EntityChange[]) => void; flushMs?: number }) {
   const { db, clock } = deps;
-  /** Device id → its observed entity id (for the change feed after commit). */
-  const observedOf = new Map<string, string>();
+  const flushMs = deps.flushMs ?? 250;
   let syncedUntil = '1970-01-01T00:00:00.000Z';
   /**
    * What the entities need of each device (model, units, location), kept between batches: emptied
@@ -65,69 +68,158 @@ export function createDeviceMirror(deps: { db: Database; clock: Clock; logger: L
     return found;
   }
 
+  /** Devices with committed readings not yet shown in their entities, and the attributes read. */
+  let touched = new Map<string, Set<string>>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let lastFlushAt = 0;
+
+  /**
+   * Write the entities of `devices` from iot_latest (what is committed, never ahead of it): each
+   * latest reading becomes a Property with its observedAt, the Device entity gets
+   * dateLastValueReported, and an attribute only moves forward in observedAt.
+   */
+  async function project(devices: ReadonlyMap<string, ReadonlySet<string>>): Promise<void> {
+    const ids = [...devices.keys()];
+    const [metas, latest] = await Promise.all([
+      meta(ids),
+      db.query<{ device_id: string; attribute: string; value: number; t: string }>(
+        `SELECT device_id, attribute, value, to_char(observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS t
+         FROM iot_latest WHERE device_id = ANY($1::text[])`,
+        [ids],
+      ),
+    ]);
+    const rows = new Map<string, { id: string; type: string; deviceId: string; lon: number; lat: number; attrs: Record<string, StoredAttr> }>();
+    const row = (id: string, type: string, d: DeviceMeta) => {
+      let r = rows.get(id);
+      if (!r) {
+        r = { id, type, deviceId: d.id, lon: d.lon, lat: d.lat, attrs: { [LOCATION]: { type: 'GeoProperty', value: { type: 'Point', coordinates: [d.lon, d.lat] } } } };
+        rows.set(id, r);
+      }
+      return r;
+    };
+    for (const l of latest.rows) {
+      const d = metas.get(l.device_id);
+      if (!d) continue;
+      const observed = row(observedEntityId(d.model, d.id), v(d.model), d);
+      const unitCode = UNIT_CODES[d.units[l.attribute] ?? ''];
+      observed.attrs[v(l.attribute)] = { type: 'Property', value: Number(l.value), observedAt: l.t, ...(unitCode ? { unitCode } : {}) };
+      if (d.model !== 'Device') observed.attrs[v('refDevice')] = { type: 'Relationship', object: deviceEntityId(d.id) };
+      const device = row(deviceEntityId(d.id), v('Device'), d);
+      const last = device.attrs[v('dateLastValueReported')];
+      if (!last?.observedAt || last.observedAt < l.t) device.attrs[v('dateLastValueReported')] = { type: 'Property', value: l.t, observedAt: l.t };
+    }
+    const list = [...rows.values()];
+    if (list.length === 0) return;
+    // A new entity gets the device's location; an existing one keeps what the registry sync set
+    // (moves are the sync's), and is rewritten only when a reading is newer than what it shows.
+    await db.query(
+      `INSERT INTO ngsi_entities (id, type, attrs, device_id, created_at, modified_at, shape, min_lon, min_lat, max_lon, max_lat)
+       SELECT id, type, attrs, device_id, $7, $7, ('((' || lon || ',' || lat || '))')::polygon, lon, lat, lon, lat
+       FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::float8[], $6::float8[]) AS u(id, type, attrs, device_id, lon, lat)
+       ORDER BY id
+       ON CONFLICT (id) DO UPDATE SET modified_at = excluded.modified_at,
+         attrs = ngsi_entities.attrs || (SELECT coalesce(jsonb_object_agg(k, a), '{}'::jsonb) FROM jsonb_each(excluded.attrs - $8::text) AS e(k, a)
+           WHERE a->>'observedAt' IS NULL OR coalesce(ngsi_entities.attrs->k->>'observedAt', '') < a->>'observedAt')
+       WHERE EXISTS (SELECT 1 FROM jsonb_each(excluded.attrs) AS e(k, a)
+           WHERE a->>'observedAt' IS NOT NULL AND coalesce(ngsi_entities.attrs->k->>'observedAt', '') < a->>'observedAt')`,
+      [list.map((r) => r.id), list.map((r) => r.type), list.map((r) => JSON.stringify(r.attrs)), list.map((r) => r.deviceId), list.map((r) => r.lon), list.map((r) => r.lat), clock.now().toISOString(), LOCATION],
+    );
+    const changes = new Map<string, Set<string>>();
+    for (const [deviceId, attrs] of devices) {
+      const d = metas.get(deviceId);
+      if (!d) continue;
+      const id = observedEntityId(d.model, d.id);
+      const set = changes.get(id) ?? new Set<string>();
+      for (const a of attrs) set.add(v(a));
+      changes.set(id, set);
+      if (id !== deviceEntityId(d.id)) changes.set(deviceEntityId(d.id), new Set([v('dateLastValueReported')]));
+      else set.add(v('dateLastValueReported'));
+    }
+    deps.emit([...changes.entries()].map(([id, attrs]) => ({ id, attrs: [...attrs] })));
+  }
+
+  function schedule(): void {
+    if (timer || running || touched.size === 0) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, Math.max(0, lastFlushAt + flushMs - Date.now()));
+    timer.unref();
+  }
+
+  /** Project what is waiting now; one flush at a time. A failed flush keeps its devices for the next. */
+  async function flush(): Promise<void> {
+    if (running) return running;
+    if (touched.size === 0) return;
+    const batch = touched;
+    touched = new Map();
+    running = (async () => {
+      try {
+        for (let i = 0, all = [...batch]; i < all.length; i += FLUSH_CHUNK) await project(new Map(all.slice(i, i + FLUSH_CHUNK)));
+      } catch (err) {
+        for (const [id, attrs] of batch) {
+          const set = touched.get(id) ?? new Set<string>();
+          for (const a of attrs) set.add(a);
+          touched.set(id, set);
+        }
+        deps.logger.error({ err, devices: batch.size }, 'ngsi-ld device entities not updated; retrying');
+      }
+    })();
+    try {
+      await running;
+    } finally {
+      running = undefined;
+      lastFlushAt = Date.now();
+      schedule();
+    }
+  }
+
   return {
     /**
-     * Before a batch's transaction: read the devices; answers the step that writes their entities
-     * inside it (an attribute only moves forward in observedAt).
+     * After a batch of readings is committed: their entities are updated from iot_latest within
+     * `flushMs` (coalesced: one update per entity however many batches arrived meanwhile), and
+     * subscriptions are told after that update.
      */
-    async prepare(readings: readonly Reading[]): Promise<(tx: Queryable) => Promise<void>> {
-      const devices = await meta([...new Set(readings.map((r) => r.deviceId))]);
-      const rows = new Map<string, { id: string; type: string; deviceId: string; lon: number; lat: number; attrs: Record<string, StoredAttr> }>();
-      const row = (id: string, type: string, d: DeviceMeta) => {
-        let r = rows.get(id);
-        if (!r) {
-          r = { id, type, deviceId: d.id, lon: d.lon, lat: d.lat, attrs: { [LOCATION]: { type: 'GeoProperty', value: { type: 'Point', coordinates: [d.lon, d.lat] } } } };
-          rows.set(id, r);
-        }
-        return r;
-      };
-      for (const reading of readings) {
-        const d = devices.get(reading.deviceId);
-        if (!d) continue;
-        const at = reading.observedAt.toISOString();
-        const observed = row(observedEntityId(d.model, d.id), v(d.model), d);
-        const seen = observed.attrs[v(reading.attribute)];
-        if (!seen?.observedAt || seen.observedAt <= at) {
-          const unitCode = UNIT_CODES[d.units[reading.attribute] ?? ''];
-          observed.attrs[v(reading.attribute)] = { type: 'Property', value: reading.value, observedAt: at, ...(unitCode ? { unitCode } : {}) };
-        }
-        if (d.model !== 'Device') observed.attrs[v('refDevice')] = { type: 'Relationship', object: deviceEntityId(d.id) };
-        const device = row(deviceEntityId(d.id), v('Device'), d);
-        const last = device.attrs[v('dateLastValueReported')];
-        if (!last?.observedAt || last.observedAt <= at) device.attrs[v('dateLastValueReported')] = { type: 'Property', value: at, observedAt: at };
-        if (observedOf.size > 200_000) observedOf.clear();
-        observedOf.set(d.id, observed.id);
+    committed(readings: readonly Reading[]): void {
+      for (const r of readings) {
+        let set = touched.get(r.deviceId);
+        if (!set) touched.set(r.deviceId, (set = new Set()));
+        set.add(r.attribute);
       }
-      const list = [...rows.values()];
-      return async (tx) => {
-        if (list.length === 0) return;
-        const now = clock.now().toISOString();
-        await tx.query(
-          `INSERT INTO ngsi_entities (id, type, attrs, device_id, created_at, modified_at, shape, min_lon, min_lat, max_lon, max_lat)
-           SELECT id, type, attrs, device_id, $7, $7, ('((' || lon || ',' || lat || '))')::polygon, lon, lat, lon, lat
-           FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::float8[], $6::float8[]) AS u(id, type, attrs, device_id, lon, lat)
-           ON CONFLICT (id) DO UPDATE SET modified_at = excluded.modified_at, shape = excluded.shape,
-             min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat,
-             attrs = ngsi_entities.attrs || (SELECT coalesce(jsonb_object_agg(k, a), '{}'::jsonb) FROM jsonb_each(excluded.attrs) AS e(k, a)
-               WHERE a->>'observedAt' IS NULL OR coalesce(ngsi_entities.attrs->k->>'observedAt', '') <= a->>'observedAt')`,
-          [list.map((r) => r.id), list.map((r) => r.type), list.map((r) => JSON.stringify(r.attrs)), list.map((r) => r.deviceId), list.map((r) => r.lon), list.map((r) => r.lat), now],
-        );
-      };
+      schedule();
     },
 
-    /** After the batch is committed: tell subscriptions which entities changed. */
-    committed(readings: readonly Reading[]): void {
-      const byEntity = new Map<string, Set<string>>();
-      for (const r of readings) {
-        const id = observedOf.get(r.deviceId);
-        if (id === undefined) continue;
-        const s = byEntity.get(id) ?? new Set<string>();
-        s.add(v(r.attribute));
-        byEntity.set(id, s);
-        const dev = deviceEntityId(r.deviceId);
-        if (dev !== id) byEntity.set(dev, new Set([v('dateLastValueReported')]));
+    /** Resolves once every committed reading so far is shown in its entity (tests, shutdown). */
+    async settle(): Promise<void> {
+      for (let i = 0; i < 5 && (touched.size > 0 || running); i++) {
+        if (timer) {
+          clearTimeout(timer);
+          timer = undefined;
+        }
+        await (running ?? flush());
       }
-      deps.emit([...byEntity.entries()].map(([id, attrs]) => ({ id, attrs: [...attrs] })));
+    },
+
+    /**
+     * At start: devices whose latest readings are newer than their entities (a crash between the
+     * readings' commit and the entity update) are projected again.
+     */
+    async catchUp(): Promise<number> {
+      const { rows } = await db.query<{ device_id: string; attribute: string }>(
+        `SELECT l.device_id, l.attribute FROM iot_latest l
+         WHERE NOT EXISTS (SELECT 1 FROM ngsi_entities e WHERE e.device_id = l.device_id
+           AND e.attrs -> ($1 || l.attribute) ->> 'observedAt' >= to_char(l.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+        [DEFAULT_VOCAB],
+      );
+      for (const r of rows) {
+        let set = touched.get(r.device_id);
+        if (!set) touched.set(r.device_id, (set = new Set()));
+        set.add(r.attribute);
+      }
+      const n = touched.size;
+      await this.settle();
+      return n;
     },
 
     /**

@@ -16,6 +16,8 @@ import { createTemporal, type Temporal } from './temporal.ts';
 export interface NgsiLdOptions {
   /** How often Device entities are refreshed from the registry (default 10 s). */
   deviceSyncMs?: number;
+  /** Longest wait before committed readings are written to their entities, coalesced per entity (default 250 ms). */
+  entityFlushMs?: number;
   /** Delays between notification attempts. */
   retryDelaysMs?: readonly number[];
   /** Notifications waiting per subscription before they are coalesced into one with each entity's newest state (default 100). */
@@ -40,7 +42,7 @@ export function createNgsiLd(deps: { db: Database; clock: Clock; logger: Logger;
   const entities = createEntityService({ db: deps.db, store, clock: deps.clock });
   const subscriptions = createSubscriptions({ db: deps.db, store, clock: deps.clock, logger, ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}), ...(options.maxQueuedNotifications ? { maxQueuedNotifications: options.maxQueuedNotifications } : {}) });
   entities.onChange((changes) => subscriptions.changed(changes));
-  const devices = createDeviceMirror({ db: deps.db, clock: deps.clock, logger, emit: (changes) => entities.emit(changes) });
+  const devices = createDeviceMirror({ db: deps.db, clock: deps.clock, logger, emit: (changes) => entities.emit(changes), ...(options.entityFlushMs !== undefined ? { flushMs: options.entityFlushMs } : {}) });
   const temporal = createTemporal({ db: deps.db, rollups: options.temporalRollups ?? true });
   let timer: NodeJS.Timeout | undefined;
   return {
@@ -54,11 +56,14 @@ export function createNgsiLd(deps: { db: Database; clock: Clock; logger: Logger;
     devices,
     async start() {
       await devices.sync();
+      const behind = await devices.catchUp();
+      if (behind > 0) logger.info({ devices: behind }, 'ngsi-ld device entities caught up with readings stored before a stop');
       timer = setInterval(() => void devices.sync().catch((err: unknown) => logger.error({ err }, 'ngsi-ld device sync failed')), options.deviceSyncMs ?? 10_000);
       timer.unref();
     },
     async stop() {
       clearInterval(timer);
+      await devices.settle();
       await subscriptions.stop();
     },
   };

@@ -74,7 +74,10 @@ describe.skipIf(!hasChromium())('catalog libraries, templates and upload mapping
     // The dropdown names the same filter, and switches it.
     expect(await page.getByTestId('library-filter').textContent()).toContain('电子证照库');
     await page.getByTestId('library-filter').click();
-    await page.locator('.ant-select-dropdown').getByText('空间地理库', { exact: true }).click();
+    const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: /^空间地理库$/ });
+    await option.waitFor({ state: 'visible' });
+    await option.click();
+    await expect.poll(async () => await page.getByTestId('library-filter').textContent()).toContain('空间地理库');
     await expect.poll(async () => (await codesShown(page)).sort()).toEqual(['371500-JC-KJ-0001', '371500-JC-KJ-0002', '371500-JC-KJ-0003']);
 
     await page.getByTestId('resource-from-template').click();

@@ -39,6 +39,8 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, option
       let error: unknown;
       try {
         data = await loadRef.current(controller.signal);
+        // A load that finished after its key changed must not overwrite the newer one's answer.
+        if (controller.signal.aborted) return;
         setState({ data, error: undefined, loading: false });
       } catch (caught) {
         if (controller.signal.aborted || isAbort(caught)) return;

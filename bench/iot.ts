@@ -7,6 +7,8 @@
  * broker (latency publish → committed by the platform: the broker acknowledges the device before
  * the platform has the message), and an overload run showing that nothing acknowledged is lost and
  * memory stays bounded.
+ * The devices run in a worker thread of their own (bench/iot-devices.ts), so the platform's thread
+ * is not shared with the load generator.
  * `--consumers N` (default 4): the platform's consumer sessions on Mosquitto, measured next to 1.
  * The Mosquitto runs use a broker of their own (/usr/sbin/mosquitto on a free port, queue limits
  * raised, persistence off), stopped at the end; only without the binary they use MQTT_URL, whose
@@ -19,10 +21,12 @@ import fs from 'node:fs/promises';
 import { createServer, connect as tcpConnect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createLogger, systemClock } from '../src/kernel/index.ts';
 import { createIotModule, iotMigrations, type IotModule } from '../src/modules/iot/index.ts';
 import { createMemoryBus, createMqttEngine, defaultMqttLimits, migrate, platformMigrations, startOutboxRelay, type MqttEngine } from '../src/platform/index.ts';
+import { DEVICE_WORKER, messageKey, type DeviceAnswers, type DeviceMessage, type DeviceReply, type DeviceRequest, type DeviceSpec, type DriveResult, type PacedResult } from './iot-devices.ts';
 import { argValue, log, postgresReachable, printTable, scratchPglite, scratchPostgres, type BenchDatabase } from './support.ts';
 
 const logger = createLogger({ level: 'silent' });
@@ -121,54 +125,84 @@ function connect(url: string, opts: mqtt.IClientOptions = {}): Promise<MqttClien
   });
 }
 
-// A device's readings carry distinct times (1 ms apart, starting an hour ago): the same device,
-// attribute and time is the same reading, which the store keeps once.
-const epoch = Date.now() - 3_600_000;
-const sequence = new Map<string, number>();
-function payload(topic: string, i: number): string {
-  const n = (sequence.get(topic) ?? 0) + 1;
-  sequence.set(topic, n);
-  return JSON.stringify({ observedAt: epoch + n, values: { pm25: 20 + (i % 60), pm10: 40, no2: 12 } });
+/** Devices connected together in the worker (see bench/iot-devices.ts for what each request does). */
+interface DeviceGroup {
+  /** Each client keeps `window` QoS 1 messages outstanding for `seconds`; latency = publish → PUBACK. */
+  drive(window: number, seconds: number, recordSends?: boolean): Promise<DriveResult>;
+  /** Publishes at `ratePerSecond` for `seconds`; `onAcked` gets the count acknowledged every 100 ms. */
+  paced(ratePerSecond: number, seconds: number, onAcked: (acked: number) => void): Promise<PacedResult>;
+  /** Disconnects the devices (`force`: at once, without waiting for anything in flight). */
+  end(force?: boolean): Promise<void>;
 }
-
-/** Send times of messages in flight to the platform, by topic and payload (each payload is unique). */
-type SendTimes = Map<string, number>;
-const messageKey = (topic: string, body: string): string => `${topic}\n${body}`;
 
 /**
- * Each client keeps `window` QoS 1 messages outstanding for `seconds`; latency = publish → PUBACK.
- * With `sendTimes`, each message's send time is also recorded, for a latency measured elsewhere.
+ * The simulated devices, in one worker thread for the whole bench (bench/iot-devices.ts): the
+ * platform measured keeps this thread to itself, as it would with real devices.
  */
-async function drive(clients: ReadonlyArray<{ client: MqttClient; topic: string }>, window: number, seconds: number, sendTimes?: SendTimes): Promise<RunResult> {
-  const latencies: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  let messages = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    clients.map(async ({ client, topic }) => {
-      const lane = async () => {
-        for (let i = 0; performance.now() < end; i++) {
-          const sent = performance.now();
-          const body = payload(topic, i);
-          sendTimes?.set(messageKey(topic, body), sent);
-          try {
-            await client.publishAsync(topic, body, { qos: 1 });
-          } catch {
-            return; // disconnected by a limit (overload run): nothing acknowledged, nothing counted
-          }
-          latencies.push(performance.now() - sent);
-          messages++;
-        }
-      };
-      await Promise.all(Array.from({ length: window }, lane));
+function startDeviceFleet() {
+  // Under Node 20, `execArgv: ['--import', 'tsx']` does not reach a worker's entry module (".ts"
+  // is unknown to it): a small bootstrap registers tsx in the worker, then loads the devices.
+  const entry = new URL('./iot-devices.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  const worker = new Worker(bootstrap, { eval: true, execArgv: [], workerData: DEVICE_WORKER });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void; progress?: ((acked: number) => void) | undefined }>();
+  let gone: Error | null = null;
+  const fail = (err: Error) => {
+    gone ??= err;
+    for (const p of pending.values()) p.reject(gone);
+    pending.clear();
+  };
+  worker.on('error', fail);
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code: number) => {
+      fail(new Error(`the devices' worker exited (status ${code})`));
+      resolve();
     }),
   );
-  return { messages, seconds: (performance.now() - t0) / 1000, latencies: latencies.sort((a, b) => a - b) };
+  worker.on('message', (reply: DeviceReply) => {
+    const p = pending.get(reply.id);
+    if (!p) return;
+    if (reply.type === 'progress') return p.progress?.(reply.acked);
+    pending.delete(reply.id);
+    if (reply.type === 'answer') p.resolve(reply.value);
+    else p.reject(new Error(reply.error));
+  });
+  let next = 0;
+  function request<R extends DeviceRequest>(request: R, progress?: (acked: number) => void): Promise<DeviceAnswers[R['type']]> {
+    if (gone) return Promise.reject(gone);
+    const id = ++next;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve: (value) => resolve(value as DeviceAnswers[R['type']]), reject, progress });
+      worker.postMessage({ id, request } satisfies DeviceMessage);
+    });
+  }
+  let groups = 0;
+  return {
+    async connect(url: string, clients: DeviceSpec[]): Promise<DeviceGroup> {
+      const group = `g${++groups}`;
+      await request({ type: 'connect', group, url, clients });
+      return {
+        drive: (window, seconds, recordSends = false) => request({ type: 'drive', group, window, seconds, recordSends }),
+        paced: (ratePerSecond, seconds, onAcked) => request({ type: 'paced', group, ratePerSecond, seconds }, onAcked),
+        end: async (force = false) => void (await request({ type: 'end', group, force })),
+      };
+    },
+    /** Ends every device and the worker (terminated when it does not exit within 5 s). */
+    async close(): Promise<void> {
+      await request({ type: 'close' }).catch(() => undefined);
+      const timer = setTimeout(() => void worker.terminate(), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
+type DeviceFleet = ReturnType<typeof startDeviceFleet>;
 
 /**
  * The platform on `target` with `devices` air-quality stations. With `onCommitted`, every message the
- * platform has committed (its handler resolved) is reported to `onCommitted` with the time.
+ * platform has committed (its handler resolved) is reported to `onCommitted` with the time (epoch ms,
+ * comparable with the send times of the devices' worker).
  */
 async function setupPlatform(target: BenchDatabase, devices: number, engineOpts: { url?: string; consumers?: number }, limits = {}, onCommitted?: (key: string, at: number) => void) {
   await migrate(target.db, [platformMigrations, iotMigrations]);
@@ -181,7 +215,7 @@ async function setupPlatform(target: BenchDatabase, devices: number, engineOpts:
     engine.consume = (filter, handler) =>
       consume(filter, async (msg) => {
         await handler(msg);
-        onCommitted(messageKey(msg.topic, msg.payload.toString('utf8')), performance.now());
+        onCommitted(messageKey(msg.topic, msg.payload.toString('utf8')), performance.timeOrigin + performance.now());
       });
   }
   const iot: IotModule = createIotModule({ db: target.db, logger, clock: systemClock, mqtt: engine, relay });
@@ -216,15 +250,15 @@ async function setupPlatform(target: BenchDatabase, devices: number, engineOpts:
   };
 }
 
-async function embeddedRun(target: BenchDatabase, devices: number, seconds: number, withOverload: boolean) {
+async function embeddedRun(fleet: DeviceFleet, target: BenchDatabase, devices: number, seconds: number, withOverload: boolean) {
   const p = await setupPlatform(target, devices, {});
   const url = `mqtt://127.0.0.1:${p.engine.port}`;
-  const clients = await Promise.all(p.tokens.map(async ({ id, token }) => ({ client: await connect(url, { username: id, password: token, clientId: id }), topic: `devices/${id}/telemetry` })));
-  await drive(clients, 4, 1); // warm-up
+  const clients = await fleet.connect(url, p.tokens.map(({ id, token }) => ({ topic: `devices/${id}/telemetry`, clientId: id, username: id, password: token })));
+  await clients.drive(4, 1); // warm-up
   const before = await p.stored();
-  const sustained = await drive(clients, 8, seconds);
+  const sustained = await clients.drive(8, seconds);
   const storedRows = (await p.stored()) - before;
-  for (const { client } of clients) await client.endAsync();
+  await clients.end();
   if (!withOverload) {
     await p.close();
     return { sustained, storedRows, overload: null };
@@ -237,11 +271,11 @@ async function embeddedRun(target: BenchDatabase, devices: number, seconds: numb
   const sampler = setInterval(() => {
     peakPending = Math.max(peakPending, p.iot.ingestion.stats().pendingReadings + p.engine.stats().queued * 3);
   }, 100);
-  const over = await Promise.all(p.tokens.map(async ({ id, token }) => ({ client: await connect(url, { username: id, password: token, clientId: `${id}-o` }), topic: `devices/${id}/telemetry` })));
+  const over = await fleet.connect(url, p.tokens.map(({ id, token }) => ({ topic: `devices/${id}/telemetry`, clientId: `${id}-o`, username: id, password: token })));
   const before2 = await p.stored();
   const overloaded0 = p.iot.ingestion.stats().overloaded;
-  const overload = await drive(over, 200, seconds);
-  for (const { client } of over) client.end(true);
+  const overload = await over.drive(200, seconds);
+  await over.end(true);
   await p.iot.drain();
   clearInterval(sampler);
   memory.stop();
@@ -252,7 +286,7 @@ async function embeddedRun(target: BenchDatabase, devices: number, seconds: numb
   return { sustained, storedRows, overload: { run: overload, overloadStored, memory: memory.text(), peakPending, stats, overloaded } };
 }
 
-async function mosquittoRaw(seconds: number, publishers: number): Promise<RunResult | null> {
+async function mosquittoRaw(fleet: DeviceFleet, seconds: number, publishers: number): Promise<RunResult | null> {
   let sub: MqttClient;
   try {
     sub = await connect(mosquittoUrl, { clientId: `bench-sub-${process.pid}` });
@@ -263,38 +297,40 @@ async function mosquittoRaw(seconds: number, publishers: number): Promise<RunRes
   await sub.subscribeAsync(`${root}/+`, { qos: 1 });
   let received = 0;
   sub.on('message', () => received++);
-  const pubs = await Promise.all(Array.from({ length: publishers }, async (_, i) => ({ client: await connect(mosquittoUrl, { clientId: `bench-pub-${process.pid}-${i}` }), topic: `${root}/${i}` })));
+  const pubs = await fleet.connect(mosquittoUrl, Array.from({ length: publishers }, (_, i) => ({ topic: `${root}/${i}`, clientId: `bench-pub-${process.pid}-${i}` })));
   const t0 = performance.now();
-  const sent = await drive(pubs, 8, seconds);
+  const sent = await pubs.drive(8, seconds);
   const deadline = performance.now() + 10_000;
   while (received < sent.messages && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const result = { messages: received, seconds: (performance.now() - t0) / 1000, latencies: sent.latencies };
-  for (const { client } of pubs) await client.endAsync();
+  await pubs.end();
   await sub.endAsync();
   return result;
 }
 
 /** Devices publish to Mosquitto (which acks them); the platform consumes with `consumers` sessions. */
-async function externalRun(target: BenchDatabase, devices: number, seconds: number, consumers: number): Promise<RunResult & { stored: number }> {
-  // Latency publish → committed by the platform (the broker's PUBACK comes before the platform has it).
-  const sendTimes: SendTimes = new Map();
-  const latencies: number[] = [];
+async function externalRun(fleet: DeviceFleet, target: BenchDatabase, devices: number, seconds: number, consumers: number): Promise<RunResult & { stored: number }> {
+  // Latency publish → committed by the platform (the broker's PUBACK comes before the platform has
+  // it): the devices' send times joined with the commit times, by message, after the run.
+  const committed = new Map<string, number>();
   const p = await setupPlatform(target, devices, { url: mosquittoUrl, consumers }, {}, (key, at) => {
-    const sent = sendTimes.get(key);
-    if (sent === undefined) return; // a redelivery of a message already counted
-    sendTimes.delete(key);
-    latencies.push(at - sent);
+    if (!committed.has(key)) committed.set(key, at); // a redelivery of a message already committed does not count
   });
-  const clients = await Promise.all(p.tokens.map(async ({ id }) => ({ client: await connect(mosquittoUrl, { clientId: `${id}-x` }), topic: `devices/${id}/telemetry` })));
+  const clients = await fleet.connect(mosquittoUrl, p.tokens.map(({ id }) => ({ topic: `devices/${id}/telemetry`, clientId: `${id}-x` })));
   const before = await p.stored();
   const t0 = performance.now();
-  const sent = await drive(clients, 8, seconds, sendTimes);
+  const sent = await clients.drive(8, seconds, true);
   const deadline = performance.now() + 60_000;
   while ((await p.stored()) - before < sent.messages * 3 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const elapsed = (performance.now() - t0) / 1000;
   const stored = (await p.stored()) - before;
-  for (const { client } of clients) await client.endAsync();
+  await clients.end();
   await p.close();
+  const latencies: number[] = [];
+  for (const [key, at] of sent.sends ?? []) {
+    const done = committed.get(key);
+    if (done !== undefined) latencies.push(done - at);
+  }
   return { messages: stored / 3, seconds: elapsed, latencies: latencies.sort((a, b) => a - b), stored };
 }
 
@@ -319,14 +355,14 @@ function memorySampler() {
  * (paced, QoS 1, acknowledged by the broker); afterwards every acknowledged message must be stored
  * while the platform's pending work and memory stay bounded (the broker holds the backlog).
  */
-async function externalOverload(target: BenchDatabase, devices: number, seconds: number, consumers: number, ratePerSecond: number) {
+async function externalOverload(fleet: DeviceFleet, target: BenchDatabase, devices: number, seconds: number, consumers: number, ratePerSecond: number) {
   const p = await setupPlatform(target, devices, { url: mosquittoUrl, consumers });
-  const clients = await Promise.all(p.tokens.map(async ({ id }) => ({ client: await connect(mosquittoUrl, { clientId: `${id}-ov` }), topic: `devices/${id}/telemetry` })));
+  const clients = await fleet.connect(mosquittoUrl, p.tokens.map(({ id }) => ({ topic: `devices/${id}/telemetry`, clientId: `${id}-ov` })));
   const before = await p.stored();
   const storedBefore = p.iot.ingestion.stats().stored;
   const memory = memorySampler();
+  /** Acknowledged by the broker so far, as the devices' worker reports it every 100 ms. */
   let acked = 0;
-  let refusedByBroker = 0;
   let peakPending = 0;
   let peakBacklog = 0;
   // The broker's backlog for the platform: acknowledged to the devices, not yet stored.
@@ -341,27 +377,12 @@ async function externalOverload(target: BenchDatabase, devices: number, seconds:
     peakBacklog = Math.max(peakBacklog, acked - (p.iot.ingestion.stats().stored - storedBefore));
   }, 100);
   const t0 = performance.now();
-  const inFlight = new Set<Promise<void>>();
-  let credit = 0;
-  let n = 0;
-  // Paced by elapsed time, so a slow loop turn does not lower the offered rate.
-  for (let now = performance.now(), last = now; now - t0 < seconds * 1000; last = now, now = performance.now()) {
-    credit += (ratePerSecond * (now - last)) / 1000;
-    while (credit >= 1) {
-      credit--;
-      const c = clients[n++ % clients.length];
-      if (!c) break;
-      const sent = c.client.publishAsync(c.topic, payload(c.topic, n), { qos: 1 }).then(
-        () => void acked++,
-        () => void refusedByBroker++,
-      );
-      const tracked: Promise<void> = sent.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
-    }
-    await new Promise((r) => setTimeout(r, Math.max(0, 10 - (performance.now() - now))));
-  }
-  await Promise.all(inFlight);
-  const publishSeconds = (performance.now() - t0) / 1000;
+  // Paced in the worker (by elapsed time, round-robin over the devices); it waits for all in flight.
+  const paced = await clients.paced(ratePerSecond, seconds, (n) => {
+    acked = n;
+  });
+  acked = paced.acked;
+  const { published: n, refusedByBroker, publishSeconds } = paced;
   const deadline = performance.now() + 120_000;
   while ((await p.stored()) - before < acked * 3 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const drainSeconds = (performance.now() - t0) / 1000;
@@ -370,7 +391,7 @@ async function externalOverload(target: BenchDatabase, devices: number, seconds:
   const stored = ((await p.stored()) - before) / 3;
   const engine = p.engine.stats();
   const ingest = p.iot.ingestion.stats();
-  for (const { client } of clients) await client.endAsync();
+  await clients.end();
   await p.close();
   return {
     published: n,
@@ -400,7 +421,9 @@ const USAGE = `npm run bench -- iot [--seconds N] [--devices N] [--consumers N] 
 Runs on PGlite, and on PostgreSQL when BENCH_DATABASE_URL / DATABASE_URL answers. The Mosquitto runs
 start their own ${MOSQUITTO} on a free port (queue limits raised, persistence off) and stop it at
 the end; without that binary they use MQTT_URL (default mqtt://127.0.0.1:1883), whose
-max_queued_messages must exceed the overload run's backlog. A tiny check: --seconds 1 --devices 2 --consumers 2
+max_queued_messages must exceed the overload run's backlog. The devices run in a worker thread of their
+own, so the platform's thread is not shared with the load generator.
+A tiny check: --seconds 1 --devices 2 --consumers 2
 `;
 
 export async function benchIot(): Promise<void> {
@@ -419,7 +442,12 @@ export async function benchIot(): Promise<void> {
     log(`${MOSQUITTO} not found: the Mosquitto runs use ${mosquittoUrl}; its max_queued_messages (default 1000) must exceed the overload backlog or acknowledged messages are dropped by the broker`);
   }
   try {
-    await measure(seconds, devices, consumers, own ? `own Mosquitto ${own.url}` : `Mosquitto at ${mosquittoUrl}`);
+    const fleet = startDeviceFleet();
+    try {
+      await measure(fleet, seconds, devices, consumers, own ? `own Mosquitto ${own.url}` : `Mosquitto at ${mosquittoUrl}`);
+    } finally {
+      await fleet.close();
+    }
   } finally {
     await own?.stop();
   }
@@ -435,7 +463,7 @@ function choice<T extends string>(name: string, allowed: readonly T[]): Set<T> {
   return new Set(picked as T[]);
 }
 
-async function measure(seconds: number, devices: number, consumers: number, brokerLabel: string): Promise<void> {
+async function measure(fleet: DeviceFleet, seconds: number, devices: number, consumers: number, brokerLabel: string): Promise<void> {
   const only = choice('only', ['embedded', 'mosquitto', 'overload', 'raw'] as const);
   const engines = choice('engines', ['pglite', 'postgres'] as const);
   const targets: Array<() => Promise<BenchDatabase>> = [];
@@ -449,7 +477,7 @@ async function measure(seconds: number, devices: number, consumers: number, brok
       const target = await open();
       try {
         log(`${target.label}: ${devices} devices, embedded broker, ${seconds} s…`);
-        const r = await embeddedRun(target, devices, seconds, only.has('overload'));
+        const r = await embeddedRun(fleet, target, devices, seconds, only.has('overload'));
         rows.push([`embedded broker → ${target.label}`, rate(r.sustained), rate(r.sustained) * 3, pct(r.sustained.latencies, 50), pct(r.sustained.latencies, 95), pct(r.sustained.latencies, 99), r.storedRows === r.sustained.messages * 3 ? 'yes' : `NO (${r.storedRows})`]);
         const o = r.overload;
         if (o) {
@@ -475,7 +503,7 @@ async function measure(seconds: number, devices: number, consumers: number, brok
       try {
         for (const n of [...new Set([1, consumers])]) {
           log(`${fresh.label}: devices publishing to ${brokerLabel}, platform consuming it with ${n} session(s)…`);
-          const x = await externalRun(fresh, devices, seconds, n).catch((err: unknown) => {
+          const x = await externalRun(fleet, fresh, devices, seconds, n).catch((err: unknown) => {
             log(`  skipped: ${String(err)}`);
             return null;
           });
@@ -490,7 +518,7 @@ async function measure(seconds: number, devices: number, consumers: number, brok
       const over = await open();
       try {
         log(`${over.label}: overload through ${brokerLabel} at 3 × ${sustained} msg/s for ${seconds} s…`);
-        const o = await externalOverload(over, devices, seconds, consumers, sustained * 3);
+        const o = await externalOverload(fleet, over, devices, seconds, consumers, sustained * 3);
         const slowed = `slowed: Receive Maximum ${o.receiveMaximum} × ${consumers} sessions, broker backlog ≤ ${o.peakBacklog.toLocaleString('en-US')}, drained in ${o.drainSeconds.toFixed(0)} s; refused: ${o.refusedByBroker} by the broker, ${o.overloaded} ingest_overloaded, ${o.handlerFailed} handler failures`;
         overloadRows.push([
           `Mosquitto → ${over.label}`,
@@ -508,7 +536,7 @@ async function measure(seconds: number, devices: number, consumers: number, brok
       }
     }
   }
-  const raw = only.has('raw') ? await (log(`raw ${brokerLabel}: QoS 1 publish → subscribe…`), mosquittoRaw(seconds, devices)) : null;
+  const raw = only.has('raw') ? await (log(`raw ${brokerLabel}: QoS 1 publish → subscribe…`), mosquittoRaw(fleet, seconds, devices)) : null;
   if (only.has('raw')) rows.push(['raw Mosquitto pub → sub (ceiling)', raw ? rate(raw) : 'unreachable', '—', raw ? pct(raw.latencies, 50) : '—', raw ? pct(raw.latencies, 95) : '—', raw ? pct(raw.latencies, 99) : '—', '—']);
   rows.push(['ThingsBoard reference (2 vCPU, 95% CPU)', 5_000, 15_000, '—', '—', '—', '—']);
   printTable(`IoT ingestion, QoS 1, 3 readings per message, ${devices} devices × 8 outstanding, ${seconds} s, ${brokerLabel} (latency publish → PUBACK after commit, ms; * publish → committed by the platform)`, ['path', 'msg/s', 'readings/s', 'p50', 'p95', 'p99', 'acked == stored'], rows);

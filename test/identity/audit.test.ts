@@ -99,6 +99,20 @@ forEachDatabase('audit chain', {}, (ctx) => {
     expect(await verifyAuditChain(ctx.db)).toMatchObject({ ok: true, entries: 60 });
   });
 
+  it('writes concurrent appends of one node together, each answered after its commit; a bad entry fails alone', async () => {
+    const log = createAuditLog({ db: ctx.db });
+    const appends = Array.from({ length: 200 }, (_, i) => log.append({ actor: 'node', action: 'test.group', target: String(i), outcome: 'success', details: { i } }));
+    const bad = log.append({ actor: 'node', action: 'test.group', target: 'bad', outcome: 'success', details: { text: 'a\u0000b' } });
+    await expect(bad).rejects.toMatchObject({ code: 'audit_details_invalid' });
+    const entries = await Promise.all(appends);
+    // Every answered entry is stored as answered, in the order of the appends, on one chain.
+    const stored = new Map((await log.search({ action: 'test.group', limit: 1000 })).map((e) => [e.seq, e.hash]));
+    expect(entries.map((e) => stored.get(e.seq))).toEqual(entries.map((e) => e.hash));
+    expect(entries.map((e) => e.target)).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(await verifyAuditChain(ctx.db)).toMatchObject({ ok: true, entries: 200 });
+  });
+
   it('searches and exports CSV', async () => {
     await appendFive(ctx.db);
     const log = createAuditLog({ db: ctx.db });

@@ -60,32 +60,69 @@ function normaliseDetails(details: Record<string, unknown> | undefined): Record<
 }
 
 /**
+ * The details as they will be stored and hashed; throws `audit_details_invalid` for what jsonb or
+ * the hash cannot hold (U+0000, a number that is not finite).
+ */
+export function checkedDetails(input: AuditInput): Record<string, unknown> {
+  const details = normaliseDetails(input.details);
+  canonicalJson(details);
+  return details;
+}
+
+/**
  * Append one entry inside the caller's transaction `tx`: the entry commits or rolls back with the
  * change it records. Locks the chain head row until `tx` ends, so keep the transaction short.
  */
 export async function appendAudit(tx: Queryable, input: AuditInput, clock: Clock): Promise<AuditEntry> {
+  const [entry] = await appendAuditEntries(tx, [input], clock);
+  if (!entry) throw new Error('audit append returned no entry');
+  return entry;
+}
+
+/**
+ * Append several entries, in order, inside `tx`: one lock of the chain head, one INSERT, one head
+ * update. Each entry chains to the one before it exactly as single appends would.
+ */
+export async function appendAuditEntries(tx: Queryable, inputs: readonly AuditInput[], clock: Clock): Promise<AuditEntry[]> {
+  if (inputs.length === 0) return [];
+  const details = inputs.map(checkedDetails);
   const head = await tx.query<{ seq: string; hash: string }>('SELECT seq::text AS seq, hash FROM platform_audit_head WHERE id = 1 FOR UPDATE');
   const h = head.rows[0];
   if (!h) throw new AppError('unavailable', 'audit_head_missing', 'the audit chain head row is missing; the platform migrations were not applied');
-  const at = (input.at ?? clock.now()).toISOString();
-  const draft: Omit<AuditEntry, 'hash'> = {
-    seq: Number(h.seq) + 1,
-    at,
-    actor: input.actor,
-    action: input.action,
-    target: input.target,
-    outcome: input.outcome,
-    details: normaliseDetails(input.details),
-    prevHash: h.hash,
-  };
-  const hash = entryHash(draft);
+  const now = clock.now();
+  let seq = Number(h.seq);
+  let prevHash = h.hash;
+  const entries = inputs.map((input, i): AuditEntry => {
+    const draft: Omit<AuditEntry, 'hash'> = {
+      seq: ++seq,
+      at: (input.at ?? now).toISOString(),
+      actor: input.actor,
+      action: input.action,
+      target: input.target,
+      outcome: input.outcome,
+      details: details[i] ?? {},
+      prevHash,
+    };
+    prevHash = entryHash(draft);
+    return { ...draft, hash: prevHash };
+  });
   await tx.query(
     `INSERT INTO platform_audit_log (seq, at, actor, action, target, outcome, details, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [draft.seq, at, draft.actor, draft.action, draft.target, draft.outcome, JSON.stringify(draft.details), draft.prevHash, hash],
+     SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[])`,
+    [
+      entries.map((e) => e.seq),
+      entries.map((e) => e.at),
+      entries.map((e) => e.actor),
+      entries.map((e) => e.action),
+      entries.map((e) => e.target),
+      entries.map((e) => e.outcome),
+      entries.map((e) => JSON.stringify(e.details)),
+      entries.map((e) => e.prevHash),
+      entries.map((e) => e.hash),
+    ],
   );
-  await tx.query('UPDATE platform_audit_head SET seq = $1, hash = $2 WHERE id = 1', [draft.seq, hash]);
-  return { ...draft, hash };
+  await tx.query('UPDATE platform_audit_head SET seq = $1, hash = $2 WHERE id = 1', [seq, prevHash]);
+  return entries;
 }
 
 export type AuditProblem = 'edited' | 'deleted' | 'reordered' | 'head_mismatch';

@@ -5,7 +5,7 @@
  */
 import type { MigrationSource, ModuleContext, PlatformModule } from './platform/index.ts';
 import { cityMigrations, createCityModule, type CityModule } from './modules/city/index.ts';
-import { createIdentityModule, identityMigrations, orgDirectory, type IdentityModule } from './modules/identity/index.ts';
+import { createIdentityModule, identityMigrations, type IdentityModule } from './modules/identity/index.ts';
 import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.ts';
 import { aggregationMigrations, createAggregationModule, type AggregationModule } from './modules/aggregation/index.ts';
 import { createQualityModule, qualityMigrations, type QualityModule } from './modules/quality/index.ts';
@@ -40,7 +40,7 @@ export function createModules(ctx: ModuleContext): { modules: Modules; list: Pla
   const quality = createQualityModule(ctx, { catalog: catalog.service, aggregation: aggregation.service, backingBuiltAt: async () => (await city.service.summary()).builtAt });
   const events = createEventsModule(ctx, {
     locate: (lon, lat) => city.service.locate(lon, lat),
-    directory: orgDirectory(ctx.db),
+    directory: identity.directory,
     deviceLocator: async (id) => {
       const d = await iot.registry.get(id);
       return { name: d.name, lon: d.lon, lat: d.lat };
@@ -51,6 +51,6 @@ export function createModules(ctx: ModuleContext): { modules: Modules; list: Pla
     rows: (code, limit, offset) => aggregation.service.rows(code, limit, offset),
   });
   const screen = createScreenModule(ctx, { events: events.service, devices: iot.registry, alarms: iot.alarms, city: city.service });
-  const notifications = createNotificationsModule(ctx, { directory: orgDirectory(ctx.db), events: events.service, devices: iot.registry });
+  const notifications = createNotificationsModule(ctx, { directory: identity.directory, events: events.service, devices: iot.registry });
   return { modules: { city, identity, iot, catalog, aggregation, quality, events, map, screen, notifications }, list: [city, identity, iot, iot.ngsiLd, catalog, aggregation, quality, events, map, screen, notifications] };
 }

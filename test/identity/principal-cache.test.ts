@@ -28,12 +28,23 @@ async function staffWithKey(platform: Platform, permissions: string[]) {
   return { accountId: staff.account.id, role, key: created.key, keyId: created.apiKey.id };
 }
 
-/** Call twice: the second answer comes from the cache (the hit count moves). */
+/**
+ * Call until an answer comes from the cache (the hit count moves). A load is not kept when any
+ * invalidation arrives meanwhile — the earlier tests' changes reach this node through the bus a few
+ * milliseconds after their commits — so a first pair of calls may both go to the database.
+ */
 async function warm(platform: Platform, client: Client, url: string): Promise<void> {
-  expect((await client.call('GET', url)).status).toBe(200);
-  const before = platform.modules.identity.principalCacheStats().hits;
-  expect((await client.call('GET', url)).status).toBe(200);
-  expect(platform.modules.identity.principalCacheStats().hits).toBeGreaterThan(before);
+  for (let attempt = 1; ; attempt++) {
+    expect((await client.call('GET', url)).status).toBe(200);
+    const before = platform.modules.identity.principalCacheStats().hits;
+    expect((await client.call('GET', url)).status).toBe(200);
+    const hit = platform.modules.identity.principalCacheStats().hits > before;
+    if (hit || attempt === 5) {
+      expect(hit).toBe(true);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe('principal cache: a revoked credential is refused on the very next request', () => {
@@ -115,6 +126,22 @@ describe('principal cache: a revoked credential is refused on the very next requ
     const refused = await c.call('GET', '/api/identity/units');
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'permission_denied' });
+  });
+
+  it('keeps an account’s grants and memberships in the org directory (event scopes) and drops them with a revoke', async () => {
+    const { directory } = h.platform.modules.identity.service;
+    const org = h.platform.modules.identity.directory;
+    const a = await staffWithKey(h.platform, ['events.event.read']);
+    const roles = async () => (await org.grantsOf(a.accountId)).map((g) => `${g.role}@${g.scopeUnit}`).sort();
+    expect(await roles()).toContain(`${a.role}@`);
+    expect(await org.membershipsOf(a.accountId)).toEqual(['D01']);
+    // Kept: a grant written behind the platform's back is not read again at once …
+    await h.platform.db.query("INSERT INTO identity_role_grants (account_id, role, scope_unit, granted_at, granted_by) VALUES ($1, $2, 'D02', now(), 'test')", [a.accountId, a.role]);
+    expect(await roles()).not.toContain(`${a.role}@D02`);
+    // … but a revoke through the platform drops what was kept, on the very next read.
+    await directory.revoke(SYSTEM, { accountId: a.accountId, role: a.role });
+    expect(await roles()).not.toContain(`${a.role}@`);
+    expect(await roles()).toContain(`${a.role}@D02`);
   });
 
   it('keeps a principal a few seconds, and writes a session’s last-seen time at most once a minute', async () => {

@@ -15,7 +15,7 @@ import { CITY_UNIT } from './directory.ts';
 import { createOidc, type Oidc } from './oidc.ts';
 import { createClients, type Clients } from './oidc-clients.ts';
 import { createOidcStore } from './oidc-store.ts';
-import { createPrincipals, PRINCIPAL_CHANGED, type PrincipalCacheStats } from './principal-cache.ts';
+import { createPrincipals, PRINCIPAL_CHANGED, type PrincipalCache, type PrincipalCacheStats } from './principal-cache.ts';
 import { adminRoutes } from './routes-admin.ts';
 import { selfRoutes } from './routes-self.ts';
 import { ssoRoutes } from './routes-sso.ts';
@@ -41,6 +41,8 @@ export interface IdentityModule extends PlatformModule {
   routeTable(): ReadonlyArray<{ method: string; url: string; permission: string | undefined }>;
   /** The access hook's principal cache on this node: entries, hits, misses, changes applied. */
   principalCacheStats(): PrincipalCacheStats;
+  /** The org tree and who belongs where, for other modules; memberships and grants kept as long as principals, dropped with them. */
+  directory: OrgDirectory;
   /** Mirror the city's divisions into the org tree (after the demo city is built). */
   syncRegions(): Promise<void>;
   /**
@@ -88,6 +90,7 @@ export function createIdentityModule(ctx: ModuleContext, deps: { city: CityServi
     syncRegions,
     routeTable: () => service.access.routes(),
     principalCacheStats: () => principals.cache.stats(),
+    directory: orgDirectory(ctx.db, principals.cache),
     get initialCredentials() {
       return initialCredentials;
     },
@@ -132,13 +135,53 @@ export interface OrgUnit {
 }
 
 /** 组织机构 a read-only view of the org tree and of who belongs where, for modules that route or scope by unit (events). */
-export function orgDirectory(db: Database): { units(): Promise<OrgUnit[]>; membershipsOf(accountId: string): Promise<string[]>; grantsOf(accountId: string): Promise<Grant[]> } {
+export interface OrgDirectory {
+  units(): Promise<OrgUnit[]>;
+  membershipsOf(accountId: string): Promise<string[]>;
+  /** The account's role grants with their scope units (an API key's principal carries only the key's permissions, unscoped). */
+  grantsOf(accountId: string): Promise<Grant[]>;
+}
+
+interface Kept {
+  until: number;
+  memberships?: string[];
+  grants?: Grant[];
+}
+
+/**
+ * The directory. With `principals` (the access hook's cache), an account's memberships and grants
+ * are kept as long as a principal is and dropped by the same changes (a grant, a revoke, a role
+ * edited, on this node at once and on others through the bus), so a scope follows a revoke on the
+ * very next request like the permission itself does.
+ */
+export function orgDirectory(db: Database, principals?: Pick<PrincipalCache, 'epoch' | 'onInvalidate' | 'ttlMs'>): OrgDirectory {
   const store = createIdentityStore(db);
+  const ttl = principals?.ttlMs ?? 0;
+  const kept = new Map<string, Kept>();
+  principals?.onInvalidate((change) => {
+    if (change.kind === 'all') kept.clear();
+    else if (change.kind === 'account') kept.delete(change.accountId);
+  });
+  async function cached<K extends 'memberships' | 'grants'>(accountId: string, what: K, load: () => Promise<NonNullable<Kept[K]>>): Promise<NonNullable<Kept[K]>> {
+    const now = Date.now();
+    const hit = kept.get(accountId);
+    const value = hit && hit.until > now ? hit[what] : undefined;
+    if (value !== undefined || !principals || ttl <= 0) return value ?? load();
+    const epoch = principals.epoch();
+    const loaded = await load();
+    // A change while loading may have made what was read stale: keep it only when none came.
+    if (principals.epoch() === epoch) {
+      const entry = kept.get(accountId);
+      if (entry && entry.until > now) entry[what] = loaded;
+      else kept.set(accountId, { until: now + ttl, [what]: loaded });
+      if (kept.size > 10_000) kept.delete(kept.keys().next().value as string);
+    }
+    return loaded;
+  }
   return {
     units: async () => (await db.query<OrgUnit>('SELECT code, name, kind, parent_code AS "parentCode" FROM identity_units ORDER BY code')).rows,
-    membershipsOf: async (accountId) => (await store.membershipsOf(accountId)).map((u) => u.code),
-    /** The account's role grants with their scope units (an API key's principal carries only the key's permissions, unscoped). */
-    grantsOf: (accountId) => store.grantsOf(accountId),
+    membershipsOf: (accountId) => cached(accountId, 'memberships', async () => (await store.membershipsOf(accountId)).map((u) => u.code)),
+    grantsOf: (accountId) => cached(accountId, 'grants', () => store.grantsOf(accountId)),
   };
 }
 

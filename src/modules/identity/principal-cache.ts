@@ -105,9 +105,12 @@ export function createPrincipalCache(clock: Clock, settings: PrincipalCacheSetti
     else e.value = { ...e.value, lastUsedAt: at };
   }
 
+  const listeners: Array<(change: PrincipalChange) => void> = [];
+
   function invalidate(change: PrincipalChange): void {
     epoch++;
     invalidations++;
+    for (const l of listeners) l(change);
     if (change.kind === 'all') {
       entries.clear();
       return;
@@ -146,6 +149,12 @@ export function createPrincipalCache(clock: Clock, settings: PrincipalCacheSetti
       return Promise.resolve();
     },
     stats: (): PrincipalCacheStats => ({ entries: entries.size, hits, misses, invalidations }),
+    /** Also told of every invalidation (caches of what hangs off an account, e.g. the org directory's). */
+    onInvalidate(listener: (change: PrincipalChange) => void): void {
+      listeners.push(listener);
+    },
+    /** How long entries live, for caches that follow this one. */
+    ttlMs: settings.ttlMs,
   };
 }
 

@@ -67,6 +67,7 @@ forEachDatabase('iot rules and alarms', { migrations: [iotMigrations] }, (ctx) =
 
   it('keeps one open alarm per (device, rule) under a thousand concurrent triggers', async () => {
     const rule = await iot.alarms.createRule({ name: '高水位', kind: 'threshold', deviceId: 'wl-r2', attribute: 'height', operator: '>', threshold: 10, severity: 'major', enabled: true });
+    await flush();
     events.length = 0;
     const triggers = Array.from({ length: 1000 }, async (_, i) => {
       const step = await iot.alarms.evaluate([{ deviceId: 'wl-r2', attribute: 'height', value: 11 + i / 1000, observedAt: new Date(Date.parse('2026-07-01T09:00:00Z') + i) }]);
@@ -117,6 +118,8 @@ forEachDatabase('iot rules and alarms', { migrations: [iotMigrations] }, (ctx) =
 
   it('raises an offline alarm for a silent device and clears it when the device reports again', async () => {
     const rule = await iot.alarms.createRule({ name: '设备离线', kind: 'offline', typeId: 'WaterLevelSensor', offlineSeconds: 600, severity: 'warning', enabled: true });
+    // The earlier tests' alarm events are published first (the relay runs a few ms after a commit).
+    await flush();
     events.length = 0;
     expect(await iot.alarms.sweepOffline()).toBe(0);
     clock.advance(11 * 60_000);

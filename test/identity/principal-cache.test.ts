@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../src/app.ts';
 import { fixedClock } from '../../src/kernel/index.ts';
-import type { Principal } from '../../src/modules/identity/index.ts';
+import { orgDirectory, type Principal } from '../../src/modules/identity/index.ts';
+import type { PrincipalChange } from '../../src/modules/identity/principal-cache.ts';
 import { testPlatformOptions } from '../support/platform.ts';
 import { Client, cityPeople, STRONG, startIdentityPlatform, type IdentityHarness } from './support.ts';
 
@@ -128,20 +129,31 @@ describe('principal cache: a revoked credential is refused on the very next requ
     expect(refused.body).toMatchObject({ code: 'permission_denied' });
   });
 
-  it('keeps an account’s grants and memberships in the org directory (event scopes) and drops them with a revoke', async () => {
-    const { directory } = h.platform.modules.identity.service;
-    const org = h.platform.modules.identity.directory;
+  it('keeps an account’s grants and memberships in the org directory until a change names the account', async () => {
+    // The mechanism, with the invalidations in the test's hands (on the platform, other tests' changes arrive through the bus at any moment).
+    let invalidate: (change: PrincipalChange) => void = () => undefined;
+    const org = orgDirectory(h.platform.db, { epoch: () => 0, ttlMs: 60_000, onInvalidate: (l) => void (invalidate = l) });
     const a = await staffWithKey(h.platform, ['events.event.read']);
     const roles = async () => (await org.grantsOf(a.accountId)).map((g) => `${g.role}@${g.scopeUnit}`).sort();
     expect(await roles()).toContain(`${a.role}@`);
     expect(await org.membershipsOf(a.accountId)).toEqual(['D01']);
-    // Kept: a grant written behind the platform's back is not read again at once …
+    // Kept: a grant written behind the platform's back is not read again …
     await h.platform.db.query("INSERT INTO identity_role_grants (account_id, role, scope_unit, granted_at, granted_by) VALUES ($1, $2, 'D02', now(), 'test')", [a.accountId, a.role]);
     expect(await roles()).not.toContain(`${a.role}@D02`);
-    // … but a revoke through the platform drops what was kept, on the very next read.
-    await directory.revoke(SYSTEM, { accountId: a.accountId, role: a.role });
-    expect(await roles()).not.toContain(`${a.role}@`);
+    invalidate({ kind: 'account', accountId: 'someone-else' });
+    expect(await roles()).not.toContain(`${a.role}@D02`);
+    // … until a change names the account (or all of them).
+    invalidate({ kind: 'account', accountId: a.accountId });
     expect(await roles()).toContain(`${a.role}@D02`);
+  });
+
+  it('narrows an event scope on the very next request after a revoke (the platform’s directory)', async () => {
+    const { directory } = h.platform.modules.identity.service;
+    const org = h.platform.modules.identity.directory;
+    const a = await staffWithKey(h.platform, ['events.event.read']);
+    expect((await org.grantsOf(a.accountId)).map((g) => g.role)).toContain(a.role);
+    await directory.revoke(SYSTEM, { accountId: a.accountId, role: a.role });
+    expect((await org.grantsOf(a.accountId)).map((g) => g.role)).not.toContain(a.role);
   });
 
   it('keeps a principal a few seconds, and writes a session’s last-seen time at most once a minute', async () => {

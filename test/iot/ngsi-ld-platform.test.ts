@@ -89,9 +89,9 @@ describe('NGSI-LD on the running platform', () => {
     const client = await connectDevice(`mqtt://127.0.0.1:${platform.mqtt.port}`, id, token);
     await client.publishAsync(`devices/${id}/telemetry`, JSON.stringify({ observedAt: at, values: { height: 4.75, temperature: 11 } }), { qos: 1 });
     await client.endAsync();
-    // The PUBACK came after the commit, which wrote the entity in the same transaction.
+    // The PUBACK came after the commit; the entity follows within the flush interval (250 ms).
+    await expect.poll(async () => (await call('GET', `/entities/urn:ngsi-ld:WaterObserved:${id}`, reader)).status, { timeout: 5_000 }).toBe(200);
     const observed = await call('GET', `/entities/urn:ngsi-ld:WaterObserved:${id}`, reader);
-    expect(observed.status).toBe(200);
     expect(observed.body.height).toEqual({ type: 'Property', value: 4.75, observedAt: at, unitCode: 'MTR' });
     expect(observed.body.location?.value?.coordinates).toEqual([116.01, 36.46]);
 

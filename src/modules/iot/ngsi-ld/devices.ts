@@ -73,6 +73,11 @@ export function createDeviceMirror(deps: { db: Database; clock: Clock; logger: L
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let lastFlushAt = 0;
+  const mark = (deviceId: string, attributes: Iterable<string>): void => {
+    let set = touched.get(deviceId);
+    if (!set) touched.set(deviceId, (set = new Set()));
+    for (const a of attributes) set.add(a);
+  };
 
   /**
    * Write the entities of `devices` from iot_latest (what is committed, never ahead of it): each
@@ -158,11 +163,7 @@ export function createDeviceMirror(deps: { db: Database; clock: Clock; logger: L
       try {
         for (let i = 0, all = [...batch]; i < all.length; i += FLUSH_CHUNK) await project(new Map(all.slice(i, i + FLUSH_CHUNK)));
       } catch (err) {
-        for (const [id, attrs] of batch) {
-          const set = touched.get(id) ?? new Set<string>();
-          for (const a of attrs) set.add(a);
-          touched.set(id, set);
-        }
+        for (const [id, attrs] of batch) mark(id, attrs);
         deps.logger.error({ err, devices: batch.size }, 'ngsi-ld device entities not updated; retrying');
       }
     })();
@@ -182,11 +183,7 @@ export function createDeviceMirror(deps: { db: Database; clock: Clock; logger: L
      * subscriptions are told after that update.
      */
     committed(readings: readonly Reading[]): void {
-      for (const r of readings) {
-        let set = touched.get(r.deviceId);
-        if (!set) touched.set(r.deviceId, (set = new Set()));
-        set.add(r.attribute);
-      }
+      for (const r of readings) mark(r.deviceId, [r.attribute]);
       schedule();
     },
 
@@ -212,11 +209,7 @@ export function createDeviceMirror(deps: { db: Database; clock: Clock; logger: L
            AND e.attrs -> ($1 || l.attribute) ->> 'observedAt' >= to_char(l.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
         [DEFAULT_VOCAB],
       );
-      for (const r of rows) {
-        let set = touched.get(r.device_id);
-        if (!set) touched.set(r.device_id, (set = new Set()));
-        set.add(r.attribute);
-      }
+      for (const r of rows) mark(r.device_id, [r.attribute]);
       const n = touched.size;
       await this.settle();
       return n;
